@@ -1,0 +1,317 @@
+package org.sheepdogj.client;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.apache.pekko.util.ByteString;
+import org.sheepdogj.protocol.Flags;
+import org.sheepdogj.protocol.Inode;
+import org.sheepdogj.protocol.Names;
+import org.sheepdogj.protocol.Oid;
+import org.sheepdogj.protocol.Opcode;
+import org.sheepdogj.protocol.Request;
+import org.sheepdogj.protocol.RequestHeader;
+import org.sheepdogj.protocol.Response;
+import org.sheepdogj.protocol.ResultCode;
+
+/**
+ * An open VDI, used as QEMU's sheepdog driver uses one ({@code block/sheepdog.c}): the inode's index is kept in
+ * memory; a read goes to the object that holds each part (zeros where none does); a write creates the object on
+ * first use (copying it from a snapshot when it still belongs to one) and then records the new objects in the
+ * inode's index. Many requests run at once; writes to the same object are kept in order.
+ */
+public final class VdiHandle implements AutoCloseable {
+    private final RequestChannel channel;
+    private final String name;
+    private final boolean readOnly;
+    private volatile Inode.Header header;
+    private final int[] index = new int[Inode.DATA_INDEX_COUNT];
+    private final ConcurrentHashMap<Long, CompletableFuture<Void>> objectTails = new ConcurrentHashMap<>();
+
+    private VdiHandle(RequestChannel channel, String name, Inode.Header header, byte[] inode, boolean readOnly) {
+        this.channel = channel;
+        this.name = name;
+        this.header = header;
+        this.readOnly = readOnly;
+        ByteBuffer b = ByteBuffer.wrap(inode).order(ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < index.length; i++) {
+            index[i] = b.getInt(Inode.indexOffset(i));
+        }
+    }
+
+    /**
+     * Opens a VDI as QEMU does ({@code sd_open}): LOCK_VDI by name (and snapshot id or tag), then the inode.
+     * A snapshot opens read-only.
+     */
+    public static CompletionStage<VdiHandle> open(RequestChannel channel, String name, int snapId, String tag) {
+        RequestHeader h = RequestHeader.vdi(Opcode.LOCK_VDI, Flags.WRITE, 512, 0, 0, 0, 0, 0, 0, snapId, 0)
+                .withOpcode(Opcode.LOCK_VDI, 1);
+        ByteString payload = ByteString.fromArrayUnsafe(Names.field(name, 256))
+                .concat(ByteString.fromArrayUnsafe(Names.field(tag, 256)));
+        return Sheepdog.expect(channel.submit(new Request(h, payload)), Opcode.LOCK_VDI)
+                .thenCompose(r -> readInode(channel, r.header().vdiId(), Inode.QEMU_SIZE))
+                .thenApply(inode -> {
+                    Inode.Header hd = Inode.Header.decode(inode);
+                    return new VdiHandle(channel, name, hd, inode, hd.isSnapshot());
+                });
+    }
+
+    static CompletionStage<byte[]> readInode(RequestChannel channel, int vid, int length) {
+        RequestHeader h = RequestHeader.obj(Opcode.READ_OBJ, Flags.CACHE, 0, length, Oid.vidToVdiOid(vid), 0, 0, 0)
+                .withOpcode(Opcode.READ_OBJ, 0);
+        return Sheepdog.expect(channel.submit(Request.of(h)), Opcode.READ_OBJ)
+                .thenApply(r -> r.payload().toArray());
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public int vid() {
+        return header.vdiId();
+    }
+
+    public long size() {
+        return header.vdiSize();
+    }
+
+    public boolean isReadOnly() {
+        return readOnly;
+    }
+
+    public long objectSize() {
+        return header.objectSize();
+    }
+
+    /** The index entry of an object: the VDI id that holds it, 0 if none. */
+    public int indexEntry(long idx) {
+        return index[(int) idx];
+    }
+
+    public CompletionStage<ByteString> read(long offset, int length) {
+        checkRange(offset, length);
+        List<CompletableFuture<ByteString>> parts = new ArrayList<>();
+        forEachPart(offset, length, (idx, inObj, n, pos) -> {
+            int holder = index[(int) idx];
+            if (holder == 0) {
+                parts.add(CompletableFuture.completedFuture(ByteString.fromArrayUnsafe(new byte[n])));
+                return;
+            }
+            RequestHeader h = objRequest(Opcode.READ_OBJ, 0, n, Oid.vidToDataOid(holder, idx), 0, inObj);
+            parts.add(Sheepdog.expect(channel.submit(Request.of(h)), Opcode.READ_OBJ)
+                    .thenApply(Response::payload).toCompletableFuture());
+        });
+        return CompletableFuture.allOf(parts.toArray(new CompletableFuture[0])).thenApply(v -> {
+            ByteString all = ByteString.emptyByteString();
+            for (CompletableFuture<ByteString> p : parts) {
+                all = all.concat(p.join());
+            }
+            return all;
+        });
+    }
+
+    /** Writes, creating objects where needed, then records the new objects in the inode. */
+    public CompletionStage<Void> write(long offset, ByteString data) {
+        if (readOnly) {
+            return CompletableFuture.failedFuture(new SheepdogException(Opcode.WRITE_OBJ, ResultCode.READONLY));
+        }
+        checkRange(offset, data.size());
+        List<CompletableFuture<Long>> parts = new ArrayList<>();
+        forEachPart(offset, data.size(), (idx, inObj, n, pos) -> {
+            ByteString slice = data.slice(pos, pos + n);
+            parts.add(inOrder(idx, () -> writePart(idx, inObj, slice)));
+        });
+        return CompletableFuture.allOf(parts.toArray(new CompletableFuture[0])).thenCompose(v -> {
+            long min = Long.MAX_VALUE;
+            long max = -1;
+            for (CompletableFuture<Long> p : parts) {
+                long created = p.join();
+                if (created >= 0) {
+                    min = Math.min(min, created);
+                    max = Math.max(max, created);
+                }
+            }
+            return max < 0 ? CompletableFuture.completedFuture(null) : writeIndex(min, max);
+        });
+    }
+
+    /** Writes one part; completes with the object's index if it had to be created, else -1. */
+    private CompletionStage<Long> writePart(long idx, long inObj, ByteString slice) {
+        int holder = index[(int) idx];
+        int vid = vid();
+        long oid = Oid.vidToDataOid(vid, idx);
+        RequestHeader h;
+        if (holder == vid) {
+            h = objRequest(Opcode.WRITE_OBJ, Flags.WRITE, slice.size(), oid, 0, inObj);
+        } else if (holder == 0) {
+            h = objRequest(Opcode.CREATE_AND_WRITE_OBJ, Flags.WRITE, slice.size(), oid, 0, inObj);
+        } else {
+            h = objRequest(Opcode.CREATE_AND_WRITE_OBJ, Flags.WRITE | Flags.COW, slice.size(), oid,
+                    Oid.vidToDataOid(holder, idx), inObj);
+        }
+        return channel.submit(new Request(h, slice)).thenCompose(r -> {
+            if (r.result() == ResultCode.READONLY) {
+                return reload().thenCompose(v -> writePart(idx, inObj, slice));
+            }
+            if (!r.ok()) {
+                throw new SheepdogException(h.opcode(), r.result());
+            }
+            if (holder != vid) {
+                index[(int) idx] = vid;
+                return CompletableFuture.completedFuture(idx);
+            }
+            return CompletableFuture.completedFuture(-1L);
+        });
+    }
+
+    /**
+     * Another client made a snapshot of this VDI: its objects are now read-only. As QEMU's
+     * {@code reload_inode}, find the new working VDI and go on with it (its objects get copied on write).
+     */
+    private CompletionStage<Void> reload() {
+        return Sheepdog.vdiInfo(channel, name, "", 0).thenCompose(vid -> readInode(channel, vid, Inode.HEADER_SIZE))
+                .thenAccept(h -> header = Inode.Header.decode(h));
+    }
+
+    private CompletionStage<Void> writeIndex(long min, long max) {
+        ByteBuffer b = ByteBuffer.allocate((int) (max - min + 1) * 4).order(ByteOrder.LITTLE_ENDIAN);
+        for (long i = min; i <= max; i++) {
+            b.putInt(index[(int) i]);
+        }
+        RequestHeader h = objRequest(Opcode.WRITE_OBJ, Flags.WRITE, b.capacity(), Oid.vidToVdiOid(vid()), 0,
+                Inode.indexOffset(min));
+        return Sheepdog.expect(channel.submit(new Request(h, ByteString.fromArrayUnsafe(b.array()))),
+                Opcode.WRITE_OBJ).thenApply(r -> null);
+    }
+
+    /**
+     * Discards whole objects inside the range as QEMU 2.5 and later do: the index entry is zeroed in the inode (the
+     * node then drops the object if nothing else uses it); parts of objects are left alone.
+     */
+    public CompletionStage<Void> discard(long offset, long length) {
+        long objSize = objectSize();
+        long first = (offset + objSize - 1) / objSize;
+        long end = (offset + length) / objSize;
+        List<CompletableFuture<Long>> parts = new ArrayList<>();
+        for (long idx = first; idx < end; idx++) {
+            long i = idx;
+            if (index[(int) i] == 0) {
+                continue;
+            }
+            parts.add(inOrder(i, () -> {
+                index[(int) i] = 0;
+                RequestHeader h = objRequest(Opcode.WRITE_OBJ, Flags.WRITE, 4, Oid.vidToVdiOid(vid()), 0,
+                        Inode.indexOffset(i));
+                return Sheepdog.expect(channel.submit(new Request(h, ByteString.fromArrayUnsafe(new byte[4]))),
+                        Opcode.WRITE_OBJ).thenApply(r -> i);
+            }));
+        }
+        return CompletableFuture.allOf(parts.toArray(new CompletableFuture[0]));
+    }
+
+    /** FLUSH_VDI; a node that writes through (INVALID_PARMS, as sheep 1.0) has nothing to flush. */
+    public CompletionStage<Void> flush() {
+        RequestHeader h = objRequest(Opcode.FLUSH_VDI, Flags.CACHE, 0, Oid.vidToVdiOid(vid()), 0, 0);
+        return channel.submit(Request.of(h)).thenAccept(r -> {
+            if (!r.ok() && r.result() != ResultCode.INVALID_PARMS) {
+                throw new SheepdogException(Opcode.FLUSH_VDI, r.result());
+            }
+        });
+    }
+
+    /**
+     * Takes a snapshot as {@code qemu-img snapshot -c} does: the tag goes into the current inode's header, the
+     * node turns it into a snapshot, and this handle goes on with the new working VDI.
+     */
+    public CompletionStage<Integer> snapshot(String tag) {
+        Inode.Header h = header;
+        Inode.Header tagged = new Inode.Header(h.name(), tag, h.createTime(), h.snapCtime(), h.vmClockNsec(),
+                h.vdiSize(), h.vmStateSize(), h.copyPolicy(), h.storePolicy(), h.nrCopies(), h.blockSizeShift(),
+                h.snapId(), h.vdiId(), h.parentVdiId(), h.btreeCounter());
+        int snapshotVid = h.vdiId();
+        return writeHeader(tagged)
+                .thenCompose(v -> Sheepdog.newVdi(channel, name, h.vdiSize(), snapshotVid, true, h.nrCopies(),
+                        h.blockSizeShift()))
+                .thenCompose(vid -> readInode(channel, vid, Inode.HEADER_SIZE))
+                .thenApply(b -> {
+                    header = Inode.Header.decode(b);
+                    return snapshotVid;
+                });
+    }
+
+    /** Grows the VDI (QEMU's truncate): the header is rewritten with the new size. */
+    public CompletionStage<Void> resize(long newSize) {
+        if (newSize < size()) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException("shrinking is not supported"));
+        }
+        Inode.Header grown = header.withVdiSize(newSize);
+        return writeHeader(grown).thenAccept(v -> header = grown);
+    }
+
+    private CompletionStage<Void> writeHeader(Inode.Header h) {
+        byte[] bytes = h.toBytes();
+        RequestHeader rh = objRequest(Opcode.WRITE_OBJ, Flags.WRITE, bytes.length, Oid.vidToVdiOid(h.vdiId()), 0, 0);
+        return Sheepdog.expect(channel.submit(new Request(rh, ByteString.fromArrayUnsafe(bytes))), Opcode.WRITE_OBJ)
+                .thenApply(r -> null);
+    }
+
+    /** RELEASE_VDI, as QEMU does on close. */
+    @Override
+    public void close() {
+        byte[] n = (name + "\0").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        RequestHeader h = RequestHeader.vdi(Opcode.RELEASE_VDI, Flags.WRITE, n.length, 0, vid(), 0, 0, 0, 0, 0, 0)
+                .withOpcode(Opcode.RELEASE_VDI, 0);
+        channel.submit(new Request(h, ByteString.fromArrayUnsafe(n))).toCompletableFuture().join();
+    }
+
+    private interface Part {
+        void at(long idx, long offsetInObject, int length, int positionInBuffer);
+    }
+
+    private void forEachPart(long offset, int length, Part part) {
+        long objSize = objectSize();
+        long pos = offset;
+        int done = 0;
+        while (done < length) {
+            long idx = pos / objSize;
+            long inObj = pos % objSize;
+            int n = (int) Math.min(length - done, objSize - inObj);
+            part.at(idx, inObj, n, done);
+            pos += n;
+            done += n;
+        }
+    }
+
+    /** Runs {@code op} after every earlier operation on the same object. */
+    private <T> CompletableFuture<T> inOrder(long idx, java.util.function.Supplier<CompletionStage<T>> op) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        CompletableFuture<Void> mine = result.handle((r, e) -> (Void) null);
+        CompletableFuture<Void> before = objectTails.put(idx, mine);
+        CompletableFuture<Void> start = before == null ? CompletableFuture.completedFuture(null) : before;
+        start.thenCompose(v -> op.get()).whenComplete((r, e) -> {
+            objectTails.remove(idx, mine);
+            if (e != null) {
+                result.completeExceptionally(e);
+            } else {
+                result.complete(r);
+            }
+        });
+        return result;
+    }
+
+    private void checkRange(long offset, long length) {
+        if (offset < 0 || length < 0 || offset + length > size()) {
+            throw new IllegalArgumentException("range " + offset + "+" + length + " outside the VDI of " + size()
+                    + " bytes");
+        }
+    }
+
+    private static RequestHeader objRequest(int opcode, int flags, int length, long oid, long cowOid, long offset) {
+        return RequestHeader.obj(opcode, flags, 0, length, oid, cowOid, 0, offset).withOpcode(opcode, 0);
+    }
+}

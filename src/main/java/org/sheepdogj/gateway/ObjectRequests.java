@@ -1,0 +1,111 @@
+package org.sheepdogj.gateway;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+import org.apache.pekko.util.ByteString;
+import org.sheepdogj.peer.ObjectIo;
+import org.sheepdogj.peer.ObjectPolicy;
+import org.sheepdogj.protocol.Flags;
+import org.sheepdogj.protocol.Inode;
+import org.sheepdogj.protocol.Oid;
+import org.sheepdogj.protocol.Request;
+import org.sheepdogj.protocol.RequestHeader;
+import org.sheepdogj.protocol.Response;
+import org.sheepdogj.protocol.ResultCode;
+import org.sheepdogj.vdi.VdiService;
+
+/**
+ * The client's object requests (CREATE_AND_WRITE_OBJ, READ_OBJ, WRITE_OBJ, REMOVE_OBJ, DECREF_OBJ): checked against
+ * the object's size and the read-only rule of snapshots, then carried to the replicas. Writes to inode objects go to
+ * the VDI's actor, which keeps references right.
+ */
+final class ObjectRequests {
+    private final ObjectIo objects;
+    private final ObjectPolicy policy;
+    private final VdiService vdis;
+
+    ObjectRequests(ObjectIo objects, VdiService vdis) {
+        this.objects = objects;
+        this.policy = objects.policy();
+        this.vdis = vdis;
+    }
+
+    CompletionStage<Response> read(Request req) {
+        RequestHeader h = req.header();
+        if (outOfBounds(h, h.dataLength())) {
+            return invalid();
+        }
+        return objects.read(h.oid(), h.offset(), h.dataLength(), h.copies());
+    }
+
+    CompletionStage<Response> write(Request req) {
+        RequestHeader h = req.header();
+        if (Oid.isVdiObj(h.oid())) {
+            return vdis.writeInode(req, false);
+        }
+        if (outOfBounds(h, req.payload().size())) {
+            return invalid();
+        }
+        if (policy.isReadonly(h.oid())) {
+            return CompletableFuture.completedFuture(Response.of(ResultCode.READONLY));
+        }
+        return objects.write(h.oid(), h.offset(), req.payload(), h.copies());
+    }
+
+    /**
+     * A new object of full size ({@code gateway_create_and_write_obj}); with COW it starts as a copy of
+     * {@code cow_oid}, read whole unless the write covers the whole object.
+     */
+    CompletionStage<Response> create(Request req) {
+        RequestHeader h = req.header();
+        if (Oid.isVdiObj(h.oid())) {
+            return vdis.writeInode(req, true);
+        }
+        if (outOfBounds(h, req.payload().size())) {
+            return invalid();
+        }
+        if (policy.isReadonly(h.oid())) {
+            return CompletableFuture.completedFuture(Response.of(ResultCode.READONLY));
+        }
+        long size = policy.sizeOf(h.oid());
+        if (!h.hasFlag(Flags.COW) || req.payload().size() == size) {
+            return objects.create(h.oid(), h.offset(), req.payload(), h.copies());
+        }
+        return objects.read(h.cowOid(), 0, (int) size, 0).thenCompose(src -> {
+            if (!src.ok()) {
+                return CompletableFuture.completedFuture(src);
+            }
+            ByteString base = src.payload();
+            int off = (int) h.offset();
+            ByteString merged = base.take(off).concat(req.payload())
+                    .concat(base.drop(off + req.payload().size()));
+            return objects.create(h.oid(), 0, merged, h.copies());
+        });
+    }
+
+    CompletionStage<Response> remove(Request req) {
+        return objects.remove(req.header().oid(), req.header().copies());
+    }
+
+    CompletionStage<Response> decref(Request req) {
+        RequestHeader h = req.header();
+        return objects.decref(h.oid() & ~Oid.LEDGER_BIT, h.refGeneration(), h.refCount());
+    }
+
+    /** Data and VM-state objects have a fixed size; no request may reach past it or past the flat index. */
+    private boolean outOfBounds(RequestHeader h, long length) {
+        long oid = h.oid();
+        if (Oid.isDataObj(oid) || Oid.isVmstateObj(oid)) {
+            if (Oid.dataIndex(oid) >= Inode.DATA_INDEX_COUNT) {
+                return true;
+            }
+        }
+        long size = policy.sizeOf(oid);
+        return size > 0 && h.offset() + length > size;
+    }
+
+    private static CompletionStage<Response> invalid() {
+        return CompletableFuture.completedFuture(Response.of(ResultCode.INVALID_PARMS));
+    }
+}

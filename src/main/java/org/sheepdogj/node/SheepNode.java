@@ -1,0 +1,273 @@
+package org.sheepdogj.node;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.pekko.actor.Address;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.ClusterSingleton;
+import org.apache.pekko.cluster.typed.Join;
+import org.apache.pekko.cluster.typed.JoinSeedNodes;
+import org.apache.pekko.cluster.typed.SingletonActor;
+import org.apache.pekko.util.ByteString;
+import org.sheepdogj.cluster.ClusterCoordinator;
+import org.sheepdogj.cluster.ClusterManager;
+import org.sheepdogj.cluster.ClusterService;
+import org.sheepdogj.cluster.ClusterState;
+import org.sheepdogj.cluster.ClusterView;
+import org.sheepdogj.gateway.NodeControl;
+import org.sheepdogj.gateway.RequestDispatcher;
+import org.sheepdogj.gateway.SheepdogServer;
+import org.sheepdogj.peer.ObjectIo;
+import org.sheepdogj.peer.PeerService;
+import org.sheepdogj.peer.RoutingPeerTransport;
+import org.sheepdogj.peer.TcpPeerTransport;
+import org.sheepdogj.protocol.ClusterFlags;
+import org.sheepdogj.protocol.Limits;
+import org.sheepdogj.protocol.NodeId;
+import org.sheepdogj.protocol.Request;
+import org.sheepdogj.protocol.Response;
+import org.sheepdogj.protocol.ResultCode;
+import org.sheepdogj.protocol.SdNode;
+import org.sheepdogj.store.ClusterConfig;
+import org.sheepdogj.store.NodeStore;
+import org.sheepdogj.vdi.VdiService;
+import org.sheepdogj.vdi.VdiTable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+
+/**
+ * A running node: its store, its actor system in the Pekko cluster, the cluster and VDI services, and the listeners.
+ * Built bottom-up in the order of the packages (store, cluster, peer, vdi, gateway).
+ */
+public final class SheepNode implements NodeControl {
+    private static final Logger log = LoggerFactory.getLogger(SheepNode.class);
+
+    private final NodeSettings settings;
+    private final NodeStore store;
+    private final ActorSystem<Void> system;
+    private final ClusterState clusterState;
+    private final ObjectIo objects;
+    private final VdiService vdis;
+    private final ClusterService clusterService;
+    private final RequestDispatcher dispatcher;
+    private final SheepdogServer server;
+    private final CompletableFuture<Integer> terminated = new CompletableFuture<>();
+
+    private SheepNode(NodeSettings settings, Config config, NodeStore store) {
+        this.settings = settings;
+        this.store = store;
+        SdNode self = selfNode(settings, store);
+        ClusterConfig onDisk = store.readConfig();
+        int autoFlag = settings.vnodes() < 0 ? ClusterFlags.AUTO_VNODES : 0;
+        ClusterConfig initial = onDisk.formatted() ? onDisk
+                : new ClusterConfig(0, autoFlag, 0, "", false, 0, 0, self.space());
+        this.clusterState = new ClusterState(ClusterView.initial(self, initial));
+
+        this.system = ActorSystem.create(Behaviors.empty(), "sheepdog", pekkoConfig(settings).withFallback(config));
+        Executor io = system.dispatchers().lookup(DispatcherSelector.fromConfig("sheepdog.io-dispatcher"));
+
+        VdiTable table = new VdiTable(clusterState);
+        PeerService peers = new PeerService(store, clusterState, io, table);
+        TcpPeerTransport remote = new TcpPeerTransport(system, settings.maxDataLength());
+        this.objects = new ObjectIo(clusterState, new RoutingPeerTransport(self.nid(), peers, remote), table);
+        peers.setDataRemover(oid -> objects.remove(oid, 0));
+
+        system.systemActorOf(ClusterManager.create(store, clusterState, io, new ClusterManager.Hooks() {
+            @Override
+            public void wipeObjects() {
+                store.objects().wipe();
+            }
+
+            @Override
+            public void shutdownRequested() {
+                stop(0, Duration.ofMillis(300));
+            }
+        }), "cluster-manager", Props.empty());
+        ActorRef<ClusterCoordinator.Command> coordinator = ClusterSingleton.get(system)
+                .init(SingletonActor.of(ClusterCoordinator.create(), "cluster-coordinator"));
+
+        this.vdis = new VdiService(system, clusterState, objects, table, self.nid(), settings.maxBlockSizeShift());
+        this.clusterService = new ClusterService(system, clusterState, store, io, coordinator,
+                vdis::resetForFormat);
+        this.dispatcher = new RequestDispatcher(clusterService, vdis, peers, objects, store.objects(),
+                settings.maxBlockSizeShift(), this);
+        this.server = new SheepdogServer(system, dispatcher, clusterState, new SheepdogServer.Limits(
+                settings.maxDataLength(), settings.maxInFlight(), settings.connectionBytes(), settings.nodeBytes()));
+        joinCluster(settings);
+    }
+
+    /**
+     * Starts a node and binds its listeners.
+     *
+     * @throws StartupException if the store or a port cannot be used
+     */
+    public static SheepNode start(NodeSettings settings, Config config) {
+        int level = LogLevels.parse(settings.logLevel());
+        if (level < 0) {
+            throw new StartupException("invalid log level '" + settings.logLevel() + "'");
+        }
+        LogLevels.apply(level);
+        NodeStore store;
+        try {
+            store = NodeStore.open(settings.store(), !settings.nosync(), settings.openFiles());
+        } catch (RuntimeException e) {
+            throw new StartupException("cannot use store directory " + settings.store() + ": " + e.getMessage());
+        }
+        SheepNode node;
+        try {
+            node = new SheepNode(settings, config, store);
+        } catch (RuntimeException e) {
+            store.close();
+            throw new StartupException("cannot start: " + e.getMessage());
+        }
+        try {
+            node.server.bind(settings.bindAddress(), settings.port()).toCompletableFuture().get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            node.stop(2, Duration.ZERO);
+            throw new StartupException("cannot listen on " + settings.bindAddress() + ":" + settings.port() + ": "
+                    + rootMessage(e));
+        }
+        log.info("node {} started: store {}, zone {}, {} vnodes{}{}", node.clusterState.current().self().nid(),
+                settings.store(), node.clusterState.current().self().zone(),
+                settings.vnodes() < 0 ? "auto" : settings.vnodes(), settings.gateway() ? ", gateway only" : "",
+                settings.nosync() ? ", nosync" : "");
+        return node;
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable c = e;
+        while (c.getCause() != null) {
+            c = c.getCause();
+        }
+        return c.getMessage() == null ? c.toString() : c.getMessage();
+    }
+
+    private static SdNode selfNode(NodeSettings s, NodeStore store) {
+        NodeId nid = NodeId.of(s.advertiseAddress(), s.port());
+        int zone = s.zone() >= 0 ? s.zone() : nid.defaultZone();
+        long space = s.gateway() ? 0 : store.objects().space().free();
+        int vnodes = s.gateway() ? 0 : s.vnodes() >= 0 ? s.vnodes() : Limits.DEFAULT_VNODES;
+        return new SdNode(nid, vnodes, zone, space);
+    }
+
+    private static Config pekkoConfig(NodeSettings s) {
+        return ConfigFactory.parseString(
+                "pekko.remote.artery.canonical.hostname = \"" + s.advertiseAddress() + "\"\n"
+                        + "pekko.remote.artery.canonical.port = " + s.clusterPort() + "\n"
+                        + "pekko.remote.artery.bind.hostname = \"" + s.bindAddress() + "\"\n"
+                        + "pekko.remote.artery.bind.port = " + s.clusterPort() + "\n");
+    }
+
+    private void joinCluster(NodeSettings s) {
+        Cluster cluster = Cluster.get(system);
+        if (s.join().isEmpty()) {
+            cluster.manager().tell(Join.create(cluster.selfMember().address()));
+            return;
+        }
+        List<Address> seeds = s.join().stream().map(hp -> {
+            int colon = hp.lastIndexOf(':');
+            if (colon < 0) {
+                throw new StartupException("--join wants HOST:CLUSTER_PORT, not '" + hp + "'");
+            }
+            return new Address("pekko", system.name(), hp.substring(0, colon),
+                    Integer.parseInt(hp.substring(colon + 1)));
+        }).toList();
+        cluster.manager().tell(new JoinSeedNodes(seeds));
+    }
+
+    public ActorSystem<Void> system() {
+        return system;
+    }
+
+    public ClusterState clusterState() {
+        return clusterState;
+    }
+
+    public RequestDispatcher dispatcher() {
+        return dispatcher;
+    }
+
+    public VdiService vdis() {
+        return vdis;
+    }
+
+    public ObjectIo objects() {
+        return objects;
+    }
+
+    public NodeStore store() {
+        return store;
+    }
+
+    public SheepdogServer server() {
+        return server;
+    }
+
+    public NodeSettings settings() {
+        return settings;
+    }
+
+    /** Completes with the process exit status once the node has stopped. */
+    public CompletableFuture<Integer> terminated() {
+        return terminated;
+    }
+
+    /** Stops the node after {@code delay} (time for the last answers to leave) with the given exit status. */
+    public void stop(int status, Duration delay) {
+        CompletableFuture.delayedExecutor(delay.toMillis(), TimeUnit.MILLISECONDS).execute(() -> {
+            server.unbind();
+            system.terminate();
+            system.getWhenTerminated().whenComplete((d, e) -> {
+                store.close();
+                terminated.complete(status);
+            });
+        });
+    }
+
+    @Override
+    public void kill() {
+        log.warn("node {}: killed by request", clusterState.current().self().nid());
+        stop(0, Duration.ofMillis(200));
+    }
+
+    @Override
+    public Response logLevel() {
+        byte[] b = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(0, LogLevels.current()).array();
+        return Response.data(ByteString.fromArrayUnsafe(b));
+    }
+
+    @Override
+    public Response setLogLevel(Request req) {
+        if (req.payload().size() < 4) {
+            return Response.of(ResultCode.INVALID_PARMS);
+        }
+        int level = req.payload().asByteBuffer().order(ByteOrder.LITTLE_ENDIAN).getInt(0);
+        if (level < 0 || level >= LogLevels.NAMES.size()) {
+            return Response.of(ResultCode.INVALID_PARMS);
+        }
+        LogLevels.apply(level);
+        log.info("node {}: log level set to {}", clusterState.current().self().nid(), LogLevels.NAMES.get(level));
+        return Response.of(ResultCode.SUCCESS);
+    }
+
+    /** A reason the node cannot start, said in one line. */
+    public static final class StartupException extends RuntimeException {
+        public StartupException(String message) {
+            super(message);
+        }
+    }
+}

@@ -1,0 +1,173 @@
+package org.sheepdogj.peer;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+import org.apache.pekko.util.ByteString;
+import org.sheepdogj.cluster.ClusterState;
+import org.sheepdogj.cluster.ClusterView;
+import org.sheepdogj.protocol.ClusterFlags;
+import org.sheepdogj.protocol.Flags;
+import org.sheepdogj.protocol.Oid;
+import org.sheepdogj.protocol.Opcode;
+import org.sheepdogj.protocol.ProtocolVersion;
+import org.sheepdogj.protocol.Request;
+import org.sheepdogj.protocol.RequestHeader;
+import org.sheepdogj.protocol.Response;
+import org.sheepdogj.protocol.ResultCode;
+import org.sheepdogj.protocol.SdNode;
+
+/**
+ * The gateway's access to objects ({@code sheep/gateway.c}): it works out the replicas of an object on the current
+ * ring and reaches each through a peer request. A write, create or remove succeeds only when every replica of the
+ * epoch has it (durably, the replica acknowledges after its sync); a read is served by one replica, this node first,
+ * the others if it fails. When the ring changes under a request (a replica gone, an epoch behind or ahead), the
+ * request is sent again on the next ring for a bounded time.
+ */
+public final class ObjectIo {
+    private static final Duration RETRY_WINDOW = Duration.ofSeconds(60);
+    private static final Duration RING_WAIT = Duration.ofSeconds(1);
+
+    private final ClusterState cluster;
+    private final PeerTransport transport;
+    private final ObjectPolicy policy;
+
+    public ObjectIo(ClusterState cluster, PeerTransport transport, ObjectPolicy policy) {
+        this.cluster = cluster;
+        this.transport = transport;
+        this.policy = policy;
+    }
+
+    public ObjectPolicy policy() {
+        return policy;
+    }
+
+    public CompletionStage<Response> read(long oid, long offset, int length, int copies) {
+        return retrying(view -> readOnce(view, oid, offset, length, copies));
+    }
+
+    public CompletionStage<Response> write(long oid, long offset, ByteString data, int copies) {
+        return toAll(Opcode.WRITE_PEER, Flags.WRITE, oid, offset, data, copies);
+    }
+
+    /** Creates (or replaces) the object: zeros but for {@code data} at {@code offset}. */
+    public CompletionStage<Response> create(long oid, long offset, ByteString data, int copies) {
+        return toAll(Opcode.CREATE_AND_WRITE_PEER, Flags.WRITE, oid, offset, data, copies);
+    }
+
+    public CompletionStage<Response> remove(long oid, int copies) {
+        return toAll(Opcode.REMOVE_PEER, 0, oid, 0, ByteString.emptyByteString(), copies);
+    }
+
+    /**
+     * Drops one reference to a data object ({@code sd_dec_object_refcnt}): an object of generation 0 that nothing
+     * shares is removed at once; otherwise its ledger on every replica counts the reference down.
+     */
+    public CompletionStage<Response> decref(long dataOid, int generation, int count) {
+        if (generation == 0 && count == 0) {
+            return remove(dataOid, 0);
+        }
+        long ledgerOid = Oid.ledgerOid(dataOid);
+        return retrying(view -> {
+            int copies = policy.copiesOf(ledgerOid);
+            RequestHeader h = RequestHeader.ref(Opcode.DECREF_PEER, ledgerOid, generation, count)
+                    .withEpoch(view.epoch());
+            return fanOut(view, ledgerOid, copies, Request.of(h), true);
+        });
+    }
+
+    private CompletionStage<Response> toAll(int peerOpcode, int flags, long oid, long offset, ByteString data,
+                                            int copies) {
+        return retrying(view -> {
+            int n = copies == 0 ? policy.copiesOf(oid) : copies;
+            RequestHeader h = new RequestHeader(ProtocolVersion.SHEEP, peerOpcode, flags, view.epoch(), 0,
+                    data.size(), oid, 0, n & 0xff, offset);
+            return fanOut(view, oid, n, new Request(h, data), true);
+        });
+    }
+
+    private CompletionStage<Response> fanOut(ClusterView view, long oid, int copies, Request req, boolean write) {
+        List<SdNode> replicas = view.ring().replicas(oid, copies);
+        if (replicas.isEmpty()) {
+            return CompletableFuture.completedFuture(Response.of(ResultCode.HALT));
+        }
+        boolean strict = (view.config().flags() & ClusterFlags.STRICT) != 0;
+        if (write && strict && view.ring().zoneCount() < copies) {
+            return CompletableFuture.completedFuture(Response.of(ResultCode.HALT));
+        }
+        List<CompletableFuture<Response>> answers = new ArrayList<>(replicas.size());
+        for (SdNode n : replicas) {
+            answers.add(transport.send(n.nid(), req).toCompletableFuture());
+        }
+        return CompletableFuture.allOf(answers.toArray(new CompletableFuture[0])).thenApply(v -> {
+            for (CompletableFuture<Response> a : answers) {
+                Response r = a.join();
+                if (!r.ok()) {
+                    return r;
+                }
+            }
+            return answers.get(0).join();
+        });
+    }
+
+    private CompletionStage<Response> readOnce(ClusterView view, long oid, long offset, int length, int copies) {
+        int n = copies == 0 ? policy.copiesOf(oid) : copies;
+        List<SdNode> replicas = new ArrayList<>(view.ring().replicas(oid, n));
+        if (replicas.isEmpty()) {
+            return CompletableFuture.completedFuture(Response.of(ResultCode.HALT));
+        }
+        int local = -1;
+        for (int i = 0; i < replicas.size(); i++) {
+            if (replicas.get(i).nid().equals(view.self().nid())) {
+                local = i;
+            }
+        }
+        if (local > 0) {
+            replicas.add(0, replicas.remove(local));
+        }
+        RequestHeader h = new RequestHeader(ProtocolVersion.SHEEP, Opcode.READ_PEER, 0, view.epoch(), 0, length, oid,
+                0, n & 0xff, offset);
+        return readFrom(replicas, 0, Request.of(h), null);
+    }
+
+    private CompletionStage<Response> readFrom(List<SdNode> replicas, int i, Request req, Response lastError) {
+        if (i >= replicas.size()) {
+            return CompletableFuture.completedFuture(lastError);
+        }
+        return transport.send(replicas.get(i).nid(), req).thenCompose(r -> {
+            if (r.ok() || isEpochTrouble(r.result())) {
+                return CompletableFuture.completedFuture(r);
+            }
+            return readFrom(replicas, i + 1, req, r);
+        });
+    }
+
+    /** Answers that mean "try again on the next ring" ({@code gateway_op_done}). */
+    private static boolean isEpochTrouble(int result) {
+        return result == ResultCode.NETWORK_ERROR || result == ResultCode.OLD_NODE_VER
+                || result == ResultCode.NEW_NODE_VER || result == ResultCode.WAIT_FOR_JOIN
+                || result == ResultCode.WAIT_FOR_FORMAT || result == ResultCode.KILLED;
+    }
+
+    private CompletionStage<Response> retrying(Function<ClusterView, CompletionStage<Response>> attempt) {
+        long deadline = System.nanoTime() + RETRY_WINDOW.toNanos();
+        return attemptUntil(attempt, deadline);
+    }
+
+    private CompletionStage<Response> attemptUntil(Function<ClusterView, CompletionStage<Response>> attempt,
+                                                   long deadline) {
+        ClusterView view = cluster.current();
+        return attempt.apply(view).thenCompose(r -> {
+            if (!isEpochTrouble(r.result()) || System.nanoTime() > deadline) {
+                return CompletableFuture.completedFuture(r);
+            }
+            return cluster.nextChange().completeOnTimeout(view, RING_WAIT.toMillis(), TimeUnit.MILLISECONDS)
+                    .thenCompose(v -> attemptUntil(attempt, deadline));
+        });
+    }
+}

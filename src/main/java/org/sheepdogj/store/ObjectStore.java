@@ -1,0 +1,351 @@
+package org.sheepdogj.store;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileStore;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+
+import org.apache.pekko.util.ByteString;
+import org.sheepdogj.protocol.Oid;
+
+/**
+ * The {@code plain} backend: one sparse file per object under {@code obj/}, named by the object id in sixteen hex
+ * digits as sheep names it. Every method blocks on the disk; callers run them on the I/O dispatcher.
+ *
+ * <p>Durability: unless the store was opened without sync ({@code -n}), a write has reached the disk when the method
+ * returns (sheep's O_SYNC default). A new object is written to a temporary file, synced, then renamed over its final
+ * name and the directory synced, so after a crash it is either absent or whole.
+ */
+public final class ObjectStore implements AutoCloseable {
+    private static final int SPARSE_BLOCK = 4096;
+    private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(1 << 20).asReadOnlyBuffer();
+    private static final String TMP_SUFFIX = ".tmp";
+
+    private final Path dir;
+    private final boolean sync;
+    private final ChannelCache channels;
+
+    public ObjectStore(Path dir, boolean sync, int openFiles) {
+        this.dir = dir;
+        this.sync = sync;
+        this.channels = new ChannelCache(this::path, openFiles);
+        try {
+            Files.createDirectories(dir);
+            removeLeftoverTempFiles();
+        } catch (IOException e) {
+            throw StoreException.of("cannot prepare " + dir, e);
+        }
+    }
+
+    public Path directory() {
+        return dir;
+    }
+
+    public boolean syncs() {
+        return sync;
+    }
+
+    Path path(long oid) {
+        return dir.resolve(Oid.hex(oid));
+    }
+
+    public boolean exists(long oid) {
+        return Files.exists(path(oid));
+    }
+
+    /** The object's length in bytes (its logical size: sparse regions count). */
+    public long size(long oid) {
+        try {
+            return Files.size(path(oid));
+        } catch (NoSuchFileException e) {
+            throw StoreException.noObject(oid);
+        } catch (IOException e) {
+            throw StoreException.of("size of " + Oid.hex(oid), e);
+        }
+    }
+
+    /** Reads {@code length} bytes at {@code offset}; bytes past the end of the file read as zeros. */
+    public ByteString read(long oid, long offset, int length) {
+        byte[] out = new byte[length];
+        try (ChannelCache.Handle h = channels.acquire(oid)) {
+            ByteBuffer b = ByteBuffer.wrap(out);
+            long pos = offset;
+            while (b.hasRemaining()) {
+                int n = h.channel.read(b, pos);
+                if (n < 0) {
+                    break;
+                }
+                pos += n;
+            }
+        } catch (NoSuchFileException e) {
+            throw StoreException.noObject(oid);
+        } catch (IOException e) {
+            throw StoreException.of("read " + Oid.hex(oid), e);
+        }
+        return ByteString.fromArrayUnsafe(out);
+    }
+
+    /** Overwrites part of an existing object. */
+    public void write(long oid, long offset, ByteString data) {
+        try (ChannelCache.Handle h = channels.acquire(oid)) {
+            writeFully(h.channel, offset, data);
+            if (sync) {
+                h.channel.force(false);
+            }
+        } catch (NoSuchFileException e) {
+            throw StoreException.noObject(oid);
+        } catch (IOException e) {
+            throw StoreException.of("write " + Oid.hex(oid), e);
+        }
+    }
+
+    /** Writes zeros over a range of an existing object. */
+    public void zero(long oid, long offset, long length) {
+        try (ChannelCache.Handle h = channels.acquire(oid)) {
+            long pos = offset;
+            long end = offset + length;
+            while (pos < end) {
+                ByteBuffer z = ZEROS.duplicate();
+                z.limit((int) Math.min(z.capacity(), end - pos));
+                pos += h.channel.write(z, pos);
+            }
+            if (sync) {
+                h.channel.force(false);
+            }
+        } catch (NoSuchFileException e) {
+            throw StoreException.noObject(oid);
+        } catch (IOException e) {
+            throw StoreException.of("zero " + Oid.hex(oid), e);
+        }
+    }
+
+    /**
+     * Creates (or atomically replaces) an object of {@code size} bytes, all zero but for {@code data} at
+     * {@code offset}. Zero blocks of the data are not written, so the file stays sparse.
+     */
+    public void create(long oid, long size, long offset, ByteString data) {
+        Path target = path(oid);
+        Path tmp = dir.resolve(Oid.hex(oid) + "." + Long.toHexString(ThreadLocalRandom.current().nextLong())
+                + TMP_SUFFIX);
+        try {
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                ch.truncate(0);
+                writeSkippingZeroBlocks(ch, offset, data);
+                long length = Math.max(size, offset + data.size());
+                if (ch.size() < length) {
+                    ch.write(ByteBuffer.allocate(1), length - 1);
+                }
+                if (sync) {
+                    ch.force(false);
+                }
+            }
+            channels.invalidate(oid);
+            move(tmp, target);
+            if (sync) {
+                syncDirectory();
+            }
+        } catch (IOException e) {
+            deleteQuietly(tmp);
+            throw StoreException.of("create " + Oid.hex(oid), e);
+        }
+    }
+
+    /** Removes an object; false if it did not exist. */
+    public boolean remove(long oid) {
+        channels.invalidate(oid);
+        try {
+            boolean removed = Files.deleteIfExists(path(oid));
+            if (removed && sync) {
+                syncDirectory();
+            }
+            return removed;
+        } catch (IOException e) {
+            throw StoreException.of("remove " + Oid.hex(oid), e);
+        }
+    }
+
+    /** The SHA-1 of an object's bytes ({@code GET_HASH}). */
+    public byte[] sha1(long oid) {
+        try (ChannelCache.Handle h = channels.acquire(oid)) {
+            MessageDigest md = MessageDigest.getInstance("SHA-1");
+            ByteBuffer b = ByteBuffer.allocate(1 << 20);
+            long pos = 0;
+            int n;
+            while ((n = h.channel.read(b, pos)) > 0) {
+                pos += n;
+                b.flip();
+                md.update(b);
+                b.clear();
+            }
+            return md.digest();
+        } catch (NoSuchFileException e) {
+            throw StoreException.noObject(oid);
+        } catch (IOException e) {
+            throw StoreException.of("hash " + Oid.hex(oid), e);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Every object id held here, in ascending order. */
+    public List<Long> list() {
+        List<Long> oids = new ArrayList<>();
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
+            for (Path p : ds) {
+                String n = p.getFileName().toString();
+                if (n.length() == 16 && Files.isRegularFile(p)) {
+                    try {
+                        oids.add(Long.parseUnsignedLong(n, 16));
+                    } catch (NumberFormatException ignored) {
+                        // not an object file
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw StoreException.of("list " + dir, e);
+        }
+        oids.sort(Long::compareUnsigned);
+        return oids;
+    }
+
+    /** Removes every object (MAKE_FS). */
+    public void wipe() {
+        for (long oid : list()) {
+            remove(oid);
+        }
+    }
+
+    /** Capacity and free bytes of the file system under the store. */
+    public Space space() {
+        try {
+            FileStore fs = Files.getFileStore(dir);
+            return new Space(fs.getTotalSpace(), fs.getUsableSpace());
+        } catch (IOException e) {
+            throw StoreException.of("stat " + dir, e);
+        }
+    }
+
+    /** Bytes of disk the objects take (sparse regions do not count). */
+    public long usedBytes() {
+        long total = 0;
+        for (long oid : list()) {
+            try {
+                Object blocks = Files.getAttribute(path(oid), "unix:blocks");
+                total += ((Number) blocks).longValue() * 512;
+            } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+                total += size(oid);
+            }
+        }
+        return total;
+    }
+
+    /** Capacity and free space of the store's file system. */
+    public record Space(long size, long free) {
+        public long used() {
+            return size - free;
+        }
+    }
+
+    @Override
+    public void close() {
+        channels.close();
+    }
+
+    private static void writeFully(FileChannel ch, long offset, ByteString data) throws IOException {
+        long pos = offset;
+        for (ByteBuffer b : data.getByteBuffers()) {
+            while (b.hasRemaining()) {
+                pos += ch.write(b, pos);
+            }
+        }
+    }
+
+    private static void writeSkippingZeroBlocks(FileChannel ch, long offset, ByteString data) throws IOException {
+        int len = data.size();
+        if (len < SPARSE_BLOCK * 2) {
+            writeFully(ch, offset, data);
+            return;
+        }
+        ByteBuffer all = data.asByteBuffer();
+        int runStart = -1;
+        for (int off = 0; off < len; off += SPARSE_BLOCK) {
+            int end = Math.min(off + SPARSE_BLOCK, len);
+            boolean zero = isZero(all, off, end);
+            if (!zero && runStart < 0) {
+                runStart = off;
+            } else if (zero && runStart >= 0) {
+                writeRange(ch, offset, all, runStart, off);
+                runStart = -1;
+            }
+        }
+        if (runStart >= 0) {
+            writeRange(ch, offset, all, runStart, len);
+        }
+    }
+
+    private static void writeRange(FileChannel ch, long base, ByteBuffer all, int from, int to) throws IOException {
+        ByteBuffer b = all.duplicate();
+        b.position(from).limit(to);
+        long pos = base + from;
+        while (b.hasRemaining()) {
+            pos += ch.write(b, pos);
+        }
+    }
+
+    private static boolean isZero(ByteBuffer b, int from, int to) {
+        int i = from;
+        for (; i + 8 <= to; i += 8) {
+            if (b.getLong(i) != 0) {
+                return false;
+            }
+        }
+        for (; i < to; i++) {
+            if (b.get(i) != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static void move(Path from, Path to) throws IOException {
+        try {
+            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    private void syncDirectory() throws IOException {
+        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+            d.force(true);
+        }
+    }
+
+    private void removeLeftoverTempFiles() throws IOException {
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "*" + TMP_SUFFIX)) {
+            for (Path p : ds) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    private static void deleteQuietly(Path p) {
+        try {
+            Files.deleteIfExists(p);
+        } catch (IOException ignored) {
+            // the temporary file is removed at the next start anyway
+        }
+    }
+}

@@ -1,0 +1,214 @@
+package org.sheepdogj.vdi;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
+
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
+import org.apache.pekko.cluster.typed.ClusterSingleton;
+import org.apache.pekko.cluster.typed.SingletonActor;
+import org.apache.pekko.util.ByteString;
+import org.sheepdogj.cluster.ClusterState;
+import org.sheepdogj.cluster.ClusterView;
+import org.sheepdogj.peer.ObjectIo;
+import org.sheepdogj.protocol.Inode;
+import org.sheepdogj.protocol.Limits;
+import org.sheepdogj.protocol.Names;
+import org.sheepdogj.protocol.NodeId;
+import org.sheepdogj.protocol.Oid;
+import org.sheepdogj.protocol.Request;
+import org.sheepdogj.protocol.RequestHeader;
+import org.sheepdogj.protocol.Response;
+import org.sheepdogj.protocol.ResultCode;
+import org.sheepdogj.protocol.VdiAttr;
+import org.sheepdogj.protocol.VdiStateEntry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The VDI requests of the protocol, as the gateway sees them: it checks and completes their parameters, sends them
+ * to the actor of the VDI's name, and answers the bitmap and state queries from this node's {@link VdiTable}.
+ */
+public final class VdiService {
+    private static final Logger log = LoggerFactory.getLogger(VdiService.class);
+    private static final Duration ASK_TIMEOUT = Duration.ofSeconds(120);
+    private static final int NAME_ONLY = Names.FIELD_LEN;
+    private static final int NAME_AND_TAG = 2 * Names.FIELD_LEN;
+
+    private final ActorSystem<?> system;
+    private final ClusterState cluster;
+    private final ObjectIo objects;
+    private final VdiTable table;
+    private final NodeId self;
+    private final int maxBlockSizeShift;
+    private final ClusterSharding sharding;
+    private final ActorRef<VdiRegistry.Command> registry;
+
+    public VdiService(ActorSystem<?> system, ClusterState cluster, ObjectIo objects, VdiTable table, NodeId self,
+                      int maxBlockSizeShift) {
+        this.system = system;
+        this.cluster = cluster;
+        this.objects = objects;
+        this.table = table;
+        this.self = self;
+        this.maxBlockSizeShift = maxBlockSizeShift;
+        ObjectStateStore.register(system.classicSystem(), objects);
+        system.systemActorOf(VdiTableKeeper.create(table), "vdi-table", Props.empty());
+        this.registry = ClusterSingleton.get(system).init(SingletonActor.of(
+                Behaviors.supervise(VdiRegistry.create()).onFailure(SupervisorStrategy.restartWithBackoff(
+                        Duration.ofMillis(200), Duration.ofSeconds(5), 0.2)), "vdi-registry"));
+        VdiContext vc = new VdiContext(cluster, objects, table, registry, new Reclaimer(objects));
+        this.sharding = ClusterSharding.get(system);
+        sharding.init(Entity.of(VdiEntity.TYPE_KEY, ec -> VdiEntity.create(vc, ec.getEntityId())));
+    }
+
+    public VdiTable table() {
+        return table;
+    }
+
+    private CompletionStage<Response> ask(String name, Function<ActorRef<VdiReply>, VdiEntity.Command> command) {
+        long ctime = cluster.current().config().ctime();
+        return sharding.entityRefFor(VdiEntity.TYPE_KEY, VdiEntity.entityId(ctime, name))
+                .ask(command::apply, ASK_TIMEOUT)
+                .thenApply(VdiReply::toResponse);
+    }
+
+    /** NEW_VDI ({@code cluster_new_vdi}): defaults from the cluster, then create, clone or snapshot. */
+    public CompletionStage<Response> newVdi(Request req) {
+        RequestHeader h = req.header();
+        ClusterView v = cluster.current();
+        int copies = h.vdiCopies();
+        int policy = h.vdiCopyPolicy();
+        if (copies == 0) {
+            copies = v.config().copies();
+            policy = v.config().copyPolicy();
+        }
+        int shift = h.vdiBlockSizeShift() == 0 ? v.config().blockSizeShift() : h.vdiBlockSizeShift();
+        int fCopies = copies;
+        int fShift = shift;
+        Function<Integer, Response> refuse = r -> new VdiReply(r, 0, 0, fCopies, fShift).toResponse();
+        if (h.dataLength() != NAME_ONLY) {
+            return completed(refuse.apply(ResultCode.INVALID_PARMS));
+        }
+        String name = Names.read(req.payload().asByteBuffer(), 0, NAME_ONLY);
+        if (policy != 0 || h.storePolicy() != 0) {
+            log.warn("VDI {}: refused: erasure coding and hyper volumes are not supported", Names.toUserText(name));
+            return completed(refuse.apply(ResultCode.INVALID_PARMS));
+        }
+        if (shift < Limits.MIN_BLOCK_SIZE_SHIFT || shift > maxBlockSizeShift || copies > Limits.MAX_COPIES
+                || h.vdiSize() > ((long) Inode.DATA_INDEX_COUNT << shift)) {
+            log.warn("VDI {}: refused: size {}, object size 2^{}, {} copies", Names.toUserText(name), h.vdiSize(),
+                    shift, copies);
+            return completed(refuse.apply(ResultCode.INVALID_PARMS));
+        }
+        return ask(name, r -> new VdiEntity.NewVdi(h.vdiSize(), h.baseVdiId(), h.snapId() != 0, fCopies, 0, 0, fShift,
+                r)).thenApply(resp -> resp.ok() ? resp : refuse.apply(resp.result()));
+    }
+
+    /** GET_VDI_INFO and LOCK_VDI. */
+    public CompletionStage<Response> lookup(Request req, boolean lock) {
+        return withNameAndTag(req, (name, tag) -> ask(name, r -> new VdiEntity.Lookup(tag, req.header().snapId(),
+                lock, req.header().lockType(), self, r)));
+    }
+
+    /** DEL_VDI. */
+    public CompletionStage<Response> delete(Request req) {
+        return withNameAndTag(req, (name, tag) -> ask(name, r -> new VdiEntity.Delete(tag, req.header().snapId(),
+                r)));
+    }
+
+    /** RELEASE_VDI: always succeeds, as in sheep 1.0; unlocks when the cluster locks VDIs. */
+    public CompletionStage<Response> release(Request req) {
+        int vid = req.header().baseVdiId();
+        return table.get(vid).filter(VdiState::locked)
+                .map(s -> ask(s.name(), r -> new VdiEntity.Release(vid, r)))
+                .orElse(completed(Response.of(ResultCode.SUCCESS)));
+    }
+
+    /** GET_VDI_ATTR: the payload is a {@code sheepdog_vdi_attr}. */
+    public CompletionStage<Response> attr(Request req) {
+        if (req.payload().size() < VdiAttr.VALUE_OFFSET) {
+            return completed(Response.of(ResultCode.INVALID_PARMS));
+        }
+        byte[] attr = new byte[VdiAttr.SIZE];
+        req.payload().copyToArray(attr, 0, Math.min(VdiAttr.SIZE, req.payload().size()));
+        String name = Names.read(attr, 0, Names.FIELD_LEN);
+        return ask(name, r -> new VdiEntity.Attr(attr, req.header().snapId(), req.header().flags(), r));
+    }
+
+    /** A client's write to an inode object goes through the actor that owns it. */
+    public CompletionStage<Response> writeInode(Request req, boolean create) {
+        RequestHeader h = req.header();
+        int vid = Oid.toVid(h.oid());
+        byte[] data = req.payload().toArray();
+        return table.get(vid).map(s -> ask(s.name(), r -> new VdiEntity.WriteInode(h.oid(), h.offset(), data, create,
+                r))).orElseGet(() -> create
+                ? objects.create(h.oid(), h.offset(), ByteString.fromArrayUnsafe(data), h.copies())
+                : objects.write(h.oid(), h.offset(), ByteString.fromArrayUnsafe(data), h.copies()));
+    }
+
+    /** DISCARD_OBJ: the index entry of the data object goes. */
+    public CompletionStage<Response> discard(Request req) {
+        long oid = req.header().oid();
+        return table.get(Oid.toVid(oid)).map(s -> ask(s.name(), r -> new VdiEntity.Discard(oid, r)))
+                .orElse(completed(Response.of(ResultCode.NO_VDI)));
+    }
+
+    /** READ_VDIS and READ_DEL_VDIS: the bitmaps, only in their exact size. */
+    public Response bitmap(Request req, boolean deleted) {
+        if (req.header().dataLength() != Limits.VDI_BITMAP_SIZE) {
+            return Response.of(ResultCode.INVALID_PARMS);
+        }
+        byte[] bits = deleted ? table.deletedBitmap() : table.inUseBitmap();
+        return Response.data(ByteString.fromArrayUnsafe(bits));
+    }
+
+    /** GET_VDI_COPIES: the state of every VDI id that fits the buffer. */
+    public Response vdiStates(Request req) {
+        List<VdiState> all = table.all();
+        int fit = req.header().dataLength() / VdiStateEntry.SIZE;
+        if (all.size() > fit) {
+            return Response.of(ResultCode.BUFFER_SMALL);
+        }
+        ByteBuffer b = ByteBuffer.allocate(all.size() * VdiStateEntry.SIZE).order(ByteOrder.LITTLE_ENDIAN);
+        all.forEach(s -> s.toEntry().encode(b));
+        return Response.data(ByteString.fromArrayUnsafe(b.array()));
+    }
+
+    /** After a format: no VDI ids are known any more. */
+    public CompletionStage<Void> resetForFormat() {
+        CompletionStage<VdiRegistry.Done> done = AskPattern.ask(registry, VdiRegistry.Reset::new, ASK_TIMEOUT,
+                system.scheduler());
+        return done.thenApply(d -> null);
+    }
+
+    private interface NameAndTag {
+        CompletionStage<Response> apply(String name, String tag);
+    }
+
+    /** Payloads of 256 bytes (a name) or 512 (a name and a tag); any other length is INVALID_PARMS. */
+    private static CompletionStage<Response> withNameAndTag(Request req, NameAndTag op) {
+        int len = req.header().dataLength();
+        if ((len != NAME_ONLY && len != NAME_AND_TAG) || req.payload().size() != len) {
+            return completed(Response.of(ResultCode.INVALID_PARMS));
+        }
+        ByteBuffer b = req.payload().asByteBuffer();
+        String tag = len == NAME_AND_TAG ? Names.read(b, NAME_ONLY, Names.FIELD_LEN) : "";
+        return op.apply(Names.read(b, 0, NAME_ONLY), tag);
+    }
+
+    private static CompletionStage<Response> completed(Response r) {
+        return CompletableFuture.completedFuture(r);
+    }
+}

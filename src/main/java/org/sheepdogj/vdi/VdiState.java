@@ -1,0 +1,54 @@
+package org.sheepdogj.vdi;
+
+import org.sheepdogj.cluster.CborSerializable;
+import org.sheepdogj.protocol.NodeId;
+import org.sheepdogj.protocol.VdiStateEntry;
+
+/**
+ * What every node must know about a VDI id without asking ({@code struct vdi_state} plus the name): its copies and
+ * object size for placement, whether it is a snapshot (its data objects are read-only), deleted, or still being
+ * created (pending: allocated but not yet visible), and its lock.
+ */
+public record VdiState(int vid, String name, boolean snapshot, boolean deleted, boolean pending, int copies,
+                       int copyPolicy, int blockSizeShift, int parentVid, int lockState, NodeId lockOwner)
+        implements CborSerializable {
+
+    public VdiState withSnapshot(boolean value) {
+        return new VdiState(vid, name, value, deleted, pending, copies, copyPolicy, blockSizeShift, parentVid,
+                lockState, lockOwner);
+    }
+
+    public VdiState withDeleted(boolean value) {
+        return new VdiState(vid, name, snapshot, value, pending, copies, copyPolicy, blockSizeShift, parentVid,
+                lockState, lockOwner);
+    }
+
+    public VdiState withPending(boolean value) {
+        return new VdiState(vid, name, snapshot, deleted, value, copies, copyPolicy, blockSizeShift, parentVid,
+                lockState, lockOwner);
+    }
+
+    public VdiState withVid(int value) {
+        return new VdiState(value, name, snapshot, deleted, pending, copies, copyPolicy, blockSizeShift, parentVid,
+                lockState, lockOwner);
+    }
+
+    public VdiState withLock(int state, NodeId owner) {
+        return new VdiState(vid, name, snapshot, deleted, pending, copies, copyPolicy, blockSizeShift, parentVid,
+                state, owner);
+    }
+
+    public VdiState withCopies(int value) {
+        return new VdiState(vid, name, snapshot, deleted, pending, value, copyPolicy, blockSizeShift, parentVid,
+                lockState, lockOwner);
+    }
+
+    public boolean locked() {
+        return lockState == VdiStateEntry.LOCKED || lockState == VdiStateEntry.SHARED;
+    }
+
+    public VdiStateEntry toEntry() {
+        return new VdiStateEntry(vid, copies, snapshot, deleted, copyPolicy, blockSizeShift, parentVid,
+                lockState == 0 ? VdiStateEntry.UNLOCKED : lockState, lockOwner);
+    }
+}
