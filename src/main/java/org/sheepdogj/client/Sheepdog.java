@@ -64,19 +64,15 @@ public final class Sheepdog {
      */
     public static CompletionStage<Integer> clone(RequestChannel ch, String base, int snapId, String tag,
                                                  String name) {
-        return VdiHandle.open(ch, base, snapId, tag).thenCompose(src -> {
+        return VdiHandle.open(ch, base, snapId, tag).thenCompose(src -> src.closeAsync().thenCompose(v -> {
             if (!src.isReadOnly()) {
-                src.close();
                 throw new SheepdogException(Opcode.NEW_VDI, ResultCode.INVALID_PARMS);
             }
-            long size = src.size();
-            int vid = src.vid();
-            src.close();
-            return VdiHandle.readInode(ch, vid, Inode.HEADER_SIZE).thenCompose(b -> {
+            return VdiHandle.readInode(ch, src.vid(), Inode.HEADER_SIZE).thenCompose(b -> {
                 Inode.Header h = Inode.Header.decode(b);
-                return newVdi(ch, name, size, vid, false, h.nrCopies(), h.blockSizeShift());
+                return newVdi(ch, name, src.size(), src.vid(), false, h.nrCopies(), h.blockSizeShift());
             });
-        });
+        }));
     }
 
     /** DEL_VDI of a working VDI (empty tag, snapshot id 0) or of a snapshot. */

@@ -2,6 +2,7 @@ package org.sheepdogj.client;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -261,12 +262,17 @@ public final class VdiHandle implements AutoCloseable {
     }
 
     /** RELEASE_VDI, as QEMU does on close. */
-    @Override
-    public void close() {
-        byte[] n = (name + "\0").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+    public CompletionStage<Void> closeAsync() {
+        byte[] n = (name + "\0").getBytes(StandardCharsets.ISO_8859_1);
         RequestHeader h = RequestHeader.vdi(Opcode.RELEASE_VDI, Flags.WRITE, n.length, 0, vid(), 0, 0, 0, 0, 0, 0)
                 .withOpcode(Opcode.RELEASE_VDI, 0);
-        channel.submit(new Request(h, ByteString.fromArrayUnsafe(n))).toCompletableFuture().join();
+        return channel.submit(new Request(h, ByteString.fromArrayUnsafe(n))).thenApply(r -> null);
+    }
+
+    /** Closes and waits; not to be called from a callback of the channel's own answers. */
+    @Override
+    public void close() {
+        closeAsync().toCompletableFuture().join();
     }
 
     private interface Part {

@@ -237,20 +237,6 @@ public final class ObjectStore implements AutoCloseable {
         }
     }
 
-    /** Bytes of disk the objects take (sparse regions do not count). */
-    public long usedBytes() {
-        long total = 0;
-        for (long oid : list()) {
-            try {
-                Object blocks = Files.getAttribute(path(oid), "unix:blocks");
-                total += ((Number) blocks).longValue() * 512;
-            } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
-                total += size(oid);
-            }
-        }
-        return total;
-    }
-
     /** Capacity and free space of the store's file system. */
     public record Space(long size, long free) {
         public long used() {

@@ -1,0 +1,95 @@
+package org.sheepdogj.store;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+
+import org.apache.pekko.util.ByteString;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sheepdogj.protocol.ResultCode;
+
+/** The plain store on a real file system. */
+class ObjectStoreTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void objectsAreSparseFilesNamedBySheepsHexId() throws Exception {
+        try (ObjectStore s = new ObjectStore(dir, true, 8)) {
+            byte[] data = new byte[4096];
+            Arrays.fill(data, (byte) 7);
+            s.create(0x0015d16700000001L, 4 << 20, 8192, ByteString.fromArray(data));
+            Path file = dir.resolve("0015d16700000001");
+            assertTrue(Files.isRegularFile(file));
+            assertEquals(4 << 20, Files.size(file));
+            long used = diskBytes(file);
+            assertTrue(used < 1 << 20, "zero regions take no disk: " + used + " bytes");
+            byte[] back = s.read(0x0015d16700000001L, 8192 - 16, 4096 + 32).toArray();
+            assertArrayEquals(new byte[16], Arrays.copyOfRange(back, 0, 16));
+            assertArrayEquals(data, Arrays.copyOfRange(back, 16, 16 + 4096));
+        }
+    }
+
+    /** What the file takes on disk: st_blocks, which Java does not expose. */
+    private static long diskBytes(Path file) throws Exception {
+        Process p = new ProcessBuilder("stat", "--format=%b %B", file.toString()).start();
+        String[] out = new String(p.getInputStream().readAllBytes()).trim().split(" ");
+        assertEquals(0, p.waitFor());
+        return Long.parseLong(out[0]) * Long.parseLong(out[1]);
+    }
+
+    @Test
+    void writesNeedAnExistingObject() {
+        try (ObjectStore s = new ObjectStore(dir, true, 8)) {
+            StoreException e = assertThrows(StoreException.class, () -> s.write(42, 0, ByteString.fromArray(new byte[1])));
+            assertEquals(ResultCode.NO_OBJ, e.result());
+            assertThrows(StoreException.class, () -> s.read(42, 0, 1));
+        }
+    }
+
+    @Test
+    void createReplacesAWholeObjectAtomically() {
+        try (ObjectStore s = new ObjectStore(dir, true, 8)) {
+            s.create(1, 1024, 0, ByteString.fromArray(new byte[] {1, 2, 3}));
+            s.read(1, 0, 3);
+            s.create(1, 1024, 10, ByteString.fromArray(new byte[] {9}));
+            assertArrayEquals(new byte[] {0, 0, 0}, s.read(1, 0, 3).toArray(), "the old content is gone");
+            assertArrayEquals(new byte[] {9}, s.read(1, 10, 1).toArray());
+        }
+    }
+
+    @Test
+    void leftoverTemporaryFilesOfACrashAreRemoved() throws Exception {
+        Files.createDirectories(dir);
+        Files.write(dir.resolve("0000000000000001.1234.tmp"), new byte[100]);
+        try (ObjectStore s = new ObjectStore(dir, true, 8)) {
+            assertEquals(List.of(), s.list());
+            assertFalse(Files.exists(dir.resolve("0000000000000001.1234.tmp")));
+        }
+    }
+
+    @Test
+    void removeListAndHash() {
+        try (ObjectStore s = new ObjectStore(dir, false, 2)) {
+            for (long oid = 1; oid <= 5; oid++) {
+                s.create(oid, 64, 0, ByteString.fromArray(new byte[] {(byte) oid}));
+                s.read(oid, 0, 1);
+            }
+            assertEquals(List.of(1L, 2L, 3L, 4L, 5L), s.list());
+            assertTrue(s.remove(3));
+            assertFalse(s.remove(3));
+            assertEquals(List.of(1L, 2L, 4L, 5L), s.list());
+            assertEquals(20, s.sha1(1).length);
+            s.wipe();
+            assertEquals(List.of(), s.list());
+        }
+    }
+}
