@@ -28,6 +28,7 @@ import org.apache.pekko.cluster.typed.Cluster;
 import org.sheepdogj.protocol.ClusterFlags;
 import org.sheepdogj.protocol.ClusterInfo;
 import org.sheepdogj.protocol.Limits;
+import org.sheepdogj.protocol.NodeId;
 import org.sheepdogj.protocol.ResultCode;
 import org.sheepdogj.protocol.SdNode;
 import org.sheepdogj.store.ClusterConfig;
@@ -72,6 +73,10 @@ public final class ClusterCoordinator extends AbstractBehavior<ClusterCoordinato
     public record Outcome(int result) implements CborSerializable {
     }
 
+    /** A node has every object it must hold in {@code epoch}. */
+    public record RecoveryDone(NodeId node, int epoch) implements Command {
+    }
+
     private record ManagersChanged(Set<ActorRef<ClusterManager.Command>> managers) implements Command {
     }
 
@@ -94,6 +99,8 @@ public final class ClusterCoordinator extends AbstractBehavior<ClusterCoordinato
     private boolean running;
     private boolean recoveryDisabled;
     private boolean shutdown;
+    private int gathered;
+    private final Map<NodeId, Integer> recovered = new HashMap<>();
     private String lastBroadcast = "";
 
     private ClusterCoordinator(ActorContext<Command> ctx, TimerScheduler<Command> timers) {
@@ -119,6 +126,7 @@ public final class ClusterCoordinator extends AbstractBehavior<ClusterCoordinato
                 .onMessage(Reconfigure.class, this::onReconfigure)
                 .onMessage(ForceRecover.class, this::onForceRecover)
                 .onMessage(Broadcasted.class, this::onBroadcasted)
+                .onMessage(RecoveryDone.class, this::onRecoveryDone)
                 .build();
     }
 
@@ -166,6 +174,7 @@ public final class ClusterCoordinator extends AbstractBehavior<ClusterCoordinato
             epochTime = s.latestTime();
             nodes = s.latestNodes();
         }
+        gathered = Math.max(gathered, Math.min(s.gatheredEpoch(), epoch));
     }
 
     /** Every Up member has a manager we heard from: only then is the membership known. */
@@ -247,7 +256,8 @@ public final class ClusterCoordinator extends AbstractBehavior<ClusterCoordinato
     }
 
     private void broadcastIfChanged(int e, long time, List<SdNode> list, int status, boolean format) {
-        String signature = config + "/" + e + "/" + list + "/" + status + "/" + recoveryDisabled + "/" + managers.size();
+        String signature = config + "/" + e + "/" + list + "/" + status + "/" + recoveryDisabled + "/" + gathered + "/"
+                + managers.size();
         if (!format && signature.equals(lastBroadcast)) {
             return;
         }
@@ -259,7 +269,8 @@ public final class ClusterCoordinator extends AbstractBehavior<ClusterCoordinato
         List<CompletableFuture<ClusterManager.Applied>> acks = new ArrayList<>();
         for (ActorRef<ClusterManager.Command> m : managers.keySet()) {
             CompletionStage<ClusterManager.Applied> ack = AskPattern.ask(m,
-                    r -> new ClusterManager.Apply(config, e, time, list, status, recoveryDisabled, format, r),
+                    r -> new ClusterManager.Apply(config, e, time, list, status, recoveryDisabled, gathered,
+                            format, r),
                     ASK_TIMEOUT.multipliedBy(6), getContext().getSystem().scheduler());
             acks.add(ack.toCompletableFuture());
         }
@@ -298,6 +309,8 @@ public final class ClusterCoordinator extends AbstractBehavior<ClusterCoordinato
         }
         config = msg.config();
         epoch = 1;
+        gathered = 0;
+        recovered.clear();
         epochTime = Instant.now().getEpochSecond();
         nodes = withVnodes(currentMembers());
         running = true;
@@ -306,6 +319,22 @@ public final class ClusterCoordinator extends AbstractBehavior<ClusterCoordinato
                 config.store(), nodes.stream().map(n -> n.nid().label()).toList());
         lastBroadcast = "";
         broadcast(epoch, epochTime, nodes, ClusterInfo.STATUS_OK, true, msg.replyTo());
+        return this;
+    }
+
+    /**
+     * When every member of the current epoch has recovered it, the epoch is gathered: each object is on all its
+     * owners, and the copies nodes set aside at earlier epochs may go.
+     */
+    private Behavior<Command> onRecoveryDone(RecoveryDone msg) {
+        recovered.merge(msg.node(), msg.epoch(), Math::max);
+        boolean all = !nodes.isEmpty() && nodes.stream()
+                .allMatch(n -> recovered.getOrDefault(n.nid(), 0) >= epoch);
+        if (all && gathered < epoch && running) {
+            gathered = epoch;
+            getContext().getLog().info("cluster: every node has recovered epoch {}", epoch);
+            reconcile();
+        }
         return this;
     }
 

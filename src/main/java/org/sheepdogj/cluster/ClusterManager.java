@@ -34,7 +34,7 @@ public final class ClusterManager extends AbstractBehavior<ClusterManager.Comman
     }
 
     public record LocalState(ActorRef<Command> manager, SdNode self, ClusterConfig config, int latestEpoch,
-                             List<SdNode> latestNodes, long latestTime) implements CborSerializable {
+                             List<SdNode> latestNodes, long latestTime, int gatheredEpoch) implements CborSerializable {
     }
 
     /**
@@ -42,7 +42,8 @@ public final class ClusterManager extends AbstractBehavior<ClusterManager.Comman
      * epoch history. An epoch above 0 is logged to disk if this node has not logged it yet.
      */
     public record Apply(ClusterConfig config, int epoch, long time, List<SdNode> nodes, int status,
-                        boolean recoveryDisabled, boolean format, ActorRef<Applied> replyTo) implements Command {
+                        boolean recoveryDisabled, int gatheredEpoch, boolean format, ActorRef<Applied> replyTo)
+            implements Command {
     }
 
     public record Applied(SdNode node, int epoch, String error) implements CborSerializable {
@@ -51,10 +52,19 @@ public final class ClusterManager extends AbstractBehavior<ClusterManager.Comman
     private record Persisted(Apply apply, Throwable failure) implements Command {
     }
 
-    /** What a node does beyond its cluster view when the cluster changes. */
+    /** What a node does beyond its cluster view when the cluster changes. They run on the I/O executor. */
     public interface Hooks {
-        /** The objects must go (format). Runs on the I/O executor. */
+        /** The objects must go (format). */
         void wipeObjects();
+
+        /**
+         * Moves the node to a new view. {@code previous} is the last epoch this node had logged before (null if
+         * none); the hook must call {@code publish} once the node's objects fit the new epoch.
+         */
+        void changeEpoch(ClusterView before, ClusterView after, NodeStore.EpochRecord previous, Runnable publish);
+
+        /** Every member has recovered epoch {@code epoch}: older stale copies may go. */
+        void gathered(int epoch);
 
         /** The cluster was shut down: the node should stop once the answer is sent. */
         void shutdownRequested();
@@ -98,7 +108,8 @@ public final class ClusterManager extends AbstractBehavior<ClusterManager.Comman
             nodes = rec.map(NodeStore.EpochRecord::nodes).orElse(List.of());
             time = rec.map(NodeStore.EpochRecord::time).orElse(0L);
         }
-        msg.replyTo().tell(new LocalState(getContext().getSelf(), v.self(), v.config(), latest, nodes, time));
+        msg.replyTo().tell(new LocalState(getContext().getSelf(), v.self(), v.config(), latest, nodes, time,
+                v.gatheredEpoch()));
         return this;
     }
 
@@ -121,31 +132,35 @@ public final class ClusterManager extends AbstractBehavior<ClusterManager.Comman
         if (!wanted.equals(store.readConfig())) {
             store.writeConfig(wanted);
         }
+        int last = store.latestEpoch();
+        NodeStore.EpochRecord previous = last > 0 ? store.readEpoch(last).orElse(null) : null;
         if (msg.epoch() > 0 && store.readEpoch(msg.epoch()).isEmpty()) {
             store.writeEpoch(new NodeStore.EpochRecord(msg.epoch(), msg.nodes(), msg.time()));
+        }
+        ClusterView after = before.next(msg.config().withShutdown(false), msg.epoch(), msg.time(), msg.nodes(),
+                msg.status(), msg.recoveryDisabled(), msg.gatheredEpoch());
+        if (after.epoch() != before.epoch() || msg.format()) {
+            hooks.changeEpoch(before, after, msg.format() ? null : previous, () -> state.publish(after));
+        } else {
+            state.publish(after);
+        }
+        if (after.gatheredEpoch() > before.gatheredEpoch()) {
+            hooks.gathered(after.gatheredEpoch());
         }
     }
 
     private Behavior<Command> onPersisted(Persisted p) {
         Apply msg = p.apply();
-        ClusterView before = state.current();
+        ClusterView now = state.current();
         if (p.failure() != null) {
-            getContext().getLog().error("node {}: cannot apply epoch {}: {}", before.self().nid(), msg.epoch(),
+            getContext().getLog().error("node {}: cannot apply epoch {}: {}", now.self().nid(), msg.epoch(),
                     p.failure().toString());
-            msg.replyTo().tell(new Applied(before.self(), msg.epoch(), String.valueOf(p.failure())));
+            msg.replyTo().tell(new Applied(now.self(), msg.epoch(), String.valueOf(p.failure())));
             return this;
         }
-        ClusterView after = before.withConfig(msg.config().withShutdown(false))
-                .withMembers(msg.epoch(), msg.time(), msg.nodes()).withStatus(msg.status())
-                .withRecoveryDisabled(msg.recoveryDisabled());
-        if (msg.epoch() != before.epoch() || msg.format()) {
-            getContext().getLog().info("node {}: epoch {} with {} node(s): {}", after.self().nid(), msg.epoch(),
-                    msg.nodes().size(), msg.nodes().stream().map(n -> n.nid().label()).toList());
-        }
-        state.publish(after);
-        msg.replyTo().tell(new Applied(after.self(), msg.epoch(), null));
+        msg.replyTo().tell(new Applied(now.self(), msg.epoch(), null));
         if (msg.status() == ClusterInfo.STATUS_SHUTDOWN) {
-            getContext().getLog().info("node {}: cluster shut down", after.self().nid());
+            getContext().getLog().info("node {}: cluster shut down", now.self().nid());
             hooks.shutdownRequested();
         }
         return this;

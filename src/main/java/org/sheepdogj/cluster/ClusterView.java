@@ -13,11 +13,11 @@ import org.sheepdogj.store.ClusterConfig;
  * that gates client requests. Immutable: a new view replaces the old one at every change.
  */
 public record ClusterView(SdNode self, ClusterConfig config, int epoch, long epochTime, List<SdNode> nodes, Ring ring,
-                          int status, boolean recoveryDisabled) {
+                          int status, boolean recoveryDisabled, int gatheredEpoch) {
 
     public static ClusterView initial(SdNode self, ClusterConfig config) {
         return new ClusterView(self, config, 0, 0, List.of(self), new Ring(List.of(self)), ClusterInfo.STATUS_WAIT,
-                false);
+                false, 0);
     }
 
     public boolean formatted() {
@@ -56,21 +56,16 @@ public record ClusterView(SdNode self, ClusterConfig config, int epoch, long epo
         };
     }
 
-    public ClusterView withStatus(int newStatus) {
-        return new ClusterView(self, config, epoch, epochTime, nodes, ring, newStatus, recoveryDisabled);
-    }
-
-    public ClusterView withConfig(ClusterConfig newConfig) {
-        return new ClusterView(self, newConfig, epoch, epochTime, nodes, ring, status, recoveryDisabled);
-    }
-
-    public ClusterView withRecoveryDisabled(boolean disabled) {
-        return new ClusterView(self, config, epoch, epochTime, nodes, ring, status, disabled);
-    }
-
-    public ClusterView withMembers(int newEpoch, long time, List<SdNode> members) {
+    /** This node's view after the coordinator's decision: the members sorted, this node's entry as they list it. */
+    public ClusterView next(ClusterConfig newConfig, int newEpoch, long time, List<SdNode> members, int newStatus,
+                            boolean disabled, int gathered) {
         List<SdNode> sorted = members.stream().sorted().toList();
         SdNode me = sorted.stream().filter(n -> n.nid().equals(self.nid())).findFirst().orElse(self);
-        return new ClusterView(me, config, newEpoch, time, sorted, new Ring(sorted), status, recoveryDisabled);
+        return new ClusterView(me, newConfig, newEpoch, time, sorted, new Ring(sorted), newStatus, disabled, gathered);
+    }
+
+    /** Whether this node is one of the members. */
+    public boolean isMember() {
+        return nodes.stream().anyMatch(n -> n.nid().equals(self.nid()));
     }
 }

@@ -60,6 +60,10 @@ public final class NodeOptions implements Callable<Config> {
     @Option(names = {"-l", "--log"}, paramLabel = "LEVEL", description = "log level: 0-7 or error, warning, info, debug")
     String logLevel;
 
+    @Option(names = {"-R", "--recovery"}, paramLabel = "max=N,interval=MS",
+            description = "recovery throttle: at most N objects per interval of MS milliseconds")
+    String recovery;
+
     @Option(names = {"-f", "--foreground"}, description = "accepted for compatibility; the node always runs in the foreground")
     boolean foreground;
 
@@ -91,6 +95,19 @@ public final class NodeOptions implements Callable<Config> {
             m.put("sheepdog.gateway", true);
         }
         put(m, "sheepdog.log-level", logLevel);
+        if (recovery != null) {
+            for (String part : recovery.split(",")) {
+                String[] kv = part.split("=", 2);
+                if (kv.length != 2 || !kv[1].matches("\\d+")) {
+                    throw new IllegalArgumentException("-R wants max=N,interval=MS, not '" + recovery + "'");
+                }
+                switch (kv[0]) {
+                    case "max" -> m.put("sheepdog.recovery.max-per-interval", Integer.parseInt(kv[1]));
+                    case "interval" -> m.put("sheepdog.recovery.interval", kv[1] + "ms");
+                    default -> throw new IllegalArgumentException("-R knows max and interval, not '" + kv[0] + "'");
+                }
+            }
+        }
         put(m, "sheepdog.nbd-port", nbdPort);
         put(m, "sheepdog.http-port", httpPort);
         return ConfigFactory.parseMap(m, "command line");

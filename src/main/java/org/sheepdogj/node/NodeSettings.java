@@ -8,13 +8,16 @@ import java.nio.file.Path;
 import java.util.Collections;
 import java.util.List;
 
+import org.sheepdogj.recovery.RecoveryManager;
+
 import com.typesafe.config.Config;
 
 /** The {@code sheepdog.*} settings of a node, read once at start. */
 public record NodeSettings(Path store, int port, String bindAddress, String advertiseAddress, int clusterPort,
                            List<String> join, boolean nosync, int zone, int vnodes, boolean gateway, String logLevel,
                            int nbdPort, int httpPort, int maxBlockSizeShift, int maxDataLength, int maxInFlight,
-                           long connectionBytes, long nodeBytes, int openFiles) {
+                           long connectionBytes, long nodeBytes, int openFiles,
+                           RecoveryManager.Throttle recoveryThrottle) {
 
     public static NodeSettings from(Config root) {
         Config c = root.getConfig("sheepdog");
@@ -31,7 +34,8 @@ public record NodeSettings(Path store, int port, String bindAddress, String adve
                 c.getInt("max-block-size-shift"), (int) c.getBytes("protocol.max-data-length").longValue(),
                 c.getInt("protocol.max-in-flight-per-connection"),
                 c.getBytes("protocol.connection-byte-budget"), c.getBytes("protocol.node-byte-budget"),
-                c.getInt("open-files"));
+                c.getInt("open-files"), new RecoveryManager.Throttle(c.getInt("recovery.parallel"),
+                c.getInt("recovery.max-per-interval"), c.getDuration("recovery.interval")));
     }
 
     /** The machine's first non-loopback IPv4 address, as sheep picks its own address; loopback if none. */

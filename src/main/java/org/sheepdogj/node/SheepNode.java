@@ -33,6 +33,9 @@ import org.sheepdogj.peer.PeerService;
 import org.sheepdogj.peer.RoutingPeerTransport;
 import org.sheepdogj.peer.TcpPeerTransport;
 import org.sheepdogj.protocol.ClusterFlags;
+import org.sheepdogj.recovery.EpochTransition;
+import org.sheepdogj.recovery.RecoveryManager;
+import org.sheepdogj.recovery.RecoveryTracker;
 import org.sheepdogj.protocol.Limits;
 import org.sheepdogj.protocol.NodeId;
 import org.sheepdogj.protocol.Request;
@@ -61,6 +64,7 @@ public final class SheepNode implements NodeControl {
     private final ActorSystem<Void> system;
     private final ClusterState clusterState;
     private final ObjectIo objects;
+    private final ActorRef<RecoveryManager.Command> recovery;
     private final VdiService vdis;
     private final ClusterService clusterService;
     private final RequestDispatcher dispatcher;
@@ -83,13 +87,28 @@ public final class SheepNode implements NodeControl {
         VdiTable table = new VdiTable(clusterState);
         PeerService peers = new PeerService(store, clusterState, io, table);
         TcpPeerTransport remote = new TcpPeerTransport(system, settings.maxDataLength());
-        this.objects = new ObjectIo(clusterState, new RoutingPeerTransport(self.nid(), peers, remote), table);
+        RoutingPeerTransport transport = new RoutingPeerTransport(self.nid(), peers, remote);
+        this.objects = new ObjectIo(clusterState, transport, table);
         peers.setDataRemover(oid -> objects.remove(oid, 0));
 
+        RecoveryTracker tracker = new RecoveryTracker();
+        peers.setRecoveryGate(tracker);
+        EpochTransition transition = new EpochTransition(store.objects(), peers, table, tracker);
         system.systemActorOf(ClusterManager.create(store, clusterState, io, new ClusterManager.Hooks() {
             @Override
             public void wipeObjects() {
                 store.objects().wipe();
+            }
+
+            @Override
+            public void changeEpoch(ClusterView before, ClusterView after, NodeStore.EpochRecord previous,
+                                    Runnable publish) {
+                transition.change(after, previous, publish);
+            }
+
+            @Override
+            public void gathered(int epoch) {
+                transition.gathered(epoch);
             }
 
             @Override
@@ -99,6 +118,9 @@ public final class SheepNode implements NodeControl {
         }), "cluster-manager", Props.empty());
         ActorRef<ClusterCoordinator.Command> coordinator = ClusterSingleton.get(system)
                 .init(SingletonActor.of(ClusterCoordinator.create(), "cluster-coordinator"));
+        this.recovery = system.systemActorOf(RecoveryManager.create(transport, peers, table, tracker, coordinator,
+                settings.maxDataLength(), settings.recoveryThrottle()), "recovery", Props.empty());
+        clusterState.subscribe(v -> recovery.tell(new RecoveryManager.ViewChanged(v)));
 
         this.vdis = new VdiService(system, clusterState, objects, table, self.nid(), settings.maxBlockSizeShift());
         this.clusterService = new ClusterService(system, clusterState, store, io, coordinator,
@@ -211,6 +233,10 @@ public final class SheepNode implements NodeControl {
 
     public NodeStore store() {
         return store;
+    }
+
+    public ActorRef<RecoveryManager.Command> recovery() {
+        return recovery;
     }
 
     public SheepdogServer server() {

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
@@ -73,9 +74,10 @@ public final class ObjectIo {
             return remove(dataOid, 0);
         }
         long ledgerOid = Oid.ledgerOid(dataOid);
+        long operation = ThreadLocalRandom.current().nextLong();
         return retrying(view -> {
             int copies = policy.copiesOf(ledgerOid);
-            RequestHeader h = RequestHeader.ref(Opcode.DECREF_PEER, ledgerOid, generation, count)
+            RequestHeader h = RequestHeader.ref(Opcode.DECREF_PEER, ledgerOid, generation, count, operation)
                     .withEpoch(view.epoch());
             return fanOut(view, ledgerOid, copies, Request.of(h), true);
         });

@@ -4,18 +4,19 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongConsumer;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Supplier;
 
 import org.apache.pekko.util.ByteString;
 import org.sheepdogj.cluster.ClusterState;
 import org.sheepdogj.cluster.ClusterView;
+import org.sheepdogj.protocol.Flags;
 import org.sheepdogj.protocol.Oid;
 import org.sheepdogj.protocol.Opcode;
 import org.sheepdogj.protocol.Request;
@@ -47,7 +48,9 @@ public final class PeerService {
     private final Executor io;
     private final ObjectPolicy policy;
     private final Object[] ledgerLocks = new Object[LEDGER_LOCKS];
+    private final ReentrantReadWriteLock epochLock = new ReentrantReadWriteLock();
     private volatile LongConsumer dataRemover = oid -> { };
+    private volatile RecoveryGate gate = RecoveryGate.OPEN;
 
     public PeerService(NodeStore node, ClusterState cluster, Executor io, ObjectPolicy policy) {
         this.node = node;
@@ -65,12 +68,33 @@ public final class PeerService {
         this.dataRemover = remover;
     }
 
+    /** Who tells whether an object is still to be recovered here. */
+    public void setRecoveryGate(RecoveryGate g) {
+        this.gate = g;
+    }
+
+    /**
+     * Runs a change of epoch (setting aside objects, publishing the new view) while no object request is between
+     * its epoch check and its disk work, so that none acts on the old epoch's objects after the change.
+     */
+    public void switchEpoch(Runnable change) {
+        epochLock.writeLock().lock();
+        try {
+            change.run();
+        } finally {
+            epochLock.writeLock().unlock();
+        }
+    }
+
     public CompletionStage<Response> handle(Request req) {
         RequestHeader h = req.header();
         return switch (h.opcode()) {
-            case Opcode.CREATE_AND_WRITE_PEER, Opcode.READ_PEER, Opcode.WRITE_PEER, Opcode.REMOVE_PEER,
-                    Opcode.DECREF_PEER -> withEpoch(h, () -> onDisk(() -> objectOp(req)));
-            case Opcode.GET_OBJ_LIST -> onDisk(() -> objectList(h));
+            case Opcode.READ_PEER -> h.hasFlag(Flags.RECOVERY) ? withEpoch(h, () -> atEpoch(h, () -> recoveryRead(h)))
+                    : objectRequest(req);
+            case Opcode.CREATE_AND_WRITE_PEER, Opcode.WRITE_PEER, Opcode.REMOVE_PEER, Opcode.DECREF_PEER ->
+                    objectRequest(req);
+            case Opcode.GET_OBJ_LIST -> h.hasFlag(Flags.RECOVERY) ? withEpoch(h, () -> atEpoch(h, () -> recoveryList(h)))
+                    : onDisk(() -> objectList(h));
             case Opcode.GET_HASH -> onDisk(() -> Response.of(ResponseHeader.hash(store.sha1(h.oid()))));
             case Opcode.EXIST -> onDisk(() -> Response.of(store.exists(h.oid()) ? ResultCode.SUCCESS
                     : ResultCode.NO_OBJ));
@@ -78,6 +102,49 @@ public final class PeerService {
             case Opcode.GET_EPOCH -> onDisk(() -> epochLog(h));
             default -> CompletableFuture.completedFuture(Response.of(ResultCode.INVALID_PARMS));
         };
+    }
+
+    /** An object request waits for its epoch and for the object's recovery, then runs in that epoch. */
+    private CompletionStage<Response> objectRequest(Request req) {
+        RequestHeader h = req.header();
+        return withEpoch(h, () -> gate.ready(h.oid()).thenCompose(v -> atEpoch(h, () -> objectOp(req))));
+    }
+
+    /** Disk work that must happen in the request's epoch: no epoch change can come between the check and the work. */
+    private CompletionStage<Response> atEpoch(RequestHeader h, Supplier<Response> work) {
+        return onDisk(() -> {
+            epochLock.readLock().lock();
+            try {
+                int current = cluster.current().epoch();
+                if (h.epoch() != current) {
+                    return Response.of(h.epoch() < current ? ResultCode.OLD_NODE_VER : ResultCode.NEW_NODE_VER);
+                }
+                return work.get();
+            } finally {
+                epochLock.readLock().unlock();
+            }
+        });
+    }
+
+    /**
+     * Stores an object recovered from another node, if this node is still in {@code epoch}. Completes with false
+     * when the epoch moved on (the recovery of that epoch is void).
+     */
+    public CompletionStage<Boolean> storeRecovered(long oid, int epoch, ByteString content) {
+        return CompletableFuture.supplyAsync(() -> {
+            epochLock.readLock().lock();
+            try {
+                if (cluster.current().epoch() != epoch) {
+                    return false;
+                }
+                if (!store.exists(oid)) {
+                    store.create(oid, content.size(), 0, content);
+                }
+                return true;
+            } finally {
+                epochLock.readLock().unlock();
+            }
+        }, io);
     }
 
     private CompletionStage<Response> withEpoch(RequestHeader h, Supplier<CompletionStage<Response>> op) {
@@ -128,7 +195,7 @@ public final class PeerService {
                 return Response.of(ResultCode.SUCCESS);
             }
             case Opcode.DECREF_PEER -> {
-                return decref(h.oid(), h.refGeneration(), h.refCount());
+                return decref(h.oid(), h.refGeneration(), h.refCount(), h.refOperation());
             }
             default -> {
                 return Response.of(ResultCode.INVALID_PARMS);
@@ -138,31 +205,25 @@ public final class PeerService {
 
     /**
      * The generational reference count of a data object ({@code peer_decref_object}): its ledger counts references
-     * per generation; when every count is zero no inode refers to the object any more and it goes. Our ledger keeps
-     * only the generations in use (the object is ours alone; no client reads it).
+     * per generation; when every count is zero no inode refers to the object any more and it goes.
      */
-    private Response decref(long ledgerOid, int generation, int count) {
+    private Response decref(long ledgerOid, int generation, int count, long operation) {
         if (generation < 0 || generation > (1 << 20)) {
             return Response.of(ResultCode.INVALID_PARMS);
         }
         boolean reclaim;
         synchronized (ledgerLocks[Long.hashCode(ledgerOid) & (LEDGER_LOCKS - 1)]) {
             boolean exists = store.exists(ledgerOid);
-            int[] ledger = exists ? readLedger(ledgerOid) : new int[] {1};
-            if (ledger.length < generation + 2) {
-                ledger = Arrays.copyOf(ledger, generation + 2);
+            Ledger ledger = exists ? Ledger.decode(store.readWhole(ledgerOid, null)) : Ledger.fresh();
+            if (!ledger.drop(generation, count, operation)) {
+                return Response.of(ResultCode.SUCCESS);
             }
-            ledger[generation]--;
-            ledger[generation + 1] += count;
-            reclaim = Arrays.stream(ledger).allMatch(x -> x == 0);
+            reclaim = ledger.isZero();
             if (reclaim) {
                 store.remove(ledgerOid);
             } else {
-                ByteBuffer b = ByteBuffer.allocate(ledger.length * 4).order(ByteOrder.LITTLE_ENDIAN);
-                for (int x : ledger) {
-                    b.putInt(x);
-                }
-                store.create(ledgerOid, b.capacity(), 0, ByteString.fromArrayUnsafe(b.array()));
+                ByteString bytes = ledger.encode();
+                store.create(ledgerOid, bytes.size(), 0, bytes);
             }
         }
         long dataOid = ledgerOid & ~Oid.LEDGER_BIT;
@@ -171,16 +232,6 @@ public final class PeerService {
             dataRemover.accept(dataOid);
         }
         return Response.of(ResultCode.SUCCESS);
-    }
-
-    private int[] readLedger(long ledgerOid) {
-        int len = (int) store.size(ledgerOid);
-        ByteBuffer b = store.read(ledgerOid, 0, len).asByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
-        int[] out = new int[len / 4];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = b.getInt(i * 4);
-        }
-        return out;
     }
 
     private boolean isFirstReplica(long oid) {
@@ -197,6 +248,34 @@ public final class PeerService {
         ByteBuffer b = ByteBuffer.allocate(oids.size() * 8).order(ByteOrder.LITTLE_ENDIAN);
         oids.forEach(b::putLong);
         return Response.data(ByteString.fromArrayUnsafe(b.array()));
+    }
+
+    /** A stale copy's epoch in the recovery list; live objects carry {@link #LIVE}. */
+    public static final int LIVE = -1;
+    /** One entry of the recovery list: object id, epoch tag, padding. */
+    public static final int RECOVERY_ENTRY = 16;
+
+    /** GET_OBJ_LIST for recovery: every live object and every stale copy, each with its epoch tag. */
+    private Response recoveryList(RequestHeader h) {
+        List<Long> live = store.list();
+        List<ObjectStore.StaleCopy> stale = store.staleCopies();
+        long size = (long) (live.size() + stale.size()) * RECOVERY_ENTRY;
+        if (size > h.dataLength()) {
+            return Response.of(ResultCode.BUFFER_SMALL);
+        }
+        ByteBuffer b = ByteBuffer.allocate((int) size).order(ByteOrder.LITTLE_ENDIAN);
+        live.forEach(oid -> b.putLong(oid).putInt(LIVE).putInt(0));
+        stale.forEach(s -> b.putLong(s.oid()).putInt(s.epoch()).putInt(0));
+        return Response.data(ByteString.fromArrayUnsafe(b.array()));
+    }
+
+    /** READ_PEER for recovery: the whole live object, or a stale copy ({@code tgt_epoch} is its tag). */
+    private Response recoveryRead(RequestHeader h) {
+        ByteString whole = store.readWhole(h.oid(), h.tgtEpoch() == LIVE ? null : h.tgtEpoch());
+        if (whole.size() > h.dataLength()) {
+            return Response.of(ResultCode.BUFFER_SMALL);
+        }
+        return Response.data(whole);
     }
 
     private Response oidsExist(Request req) {

@@ -118,6 +118,14 @@ public record RequestHeader(int protoVer, int opcode, int flags, int epoch, int 
         return (int) (w1 >>> 32);
     }
 
+    /**
+     * sheepdog-j's id of one reference drop (in the ref variant's unused bytes 32..39), so that a replica applies a
+     * drop once even when it arrives twice (a retry, or a ledger recovered after the drop reached its source).
+     */
+    public long refOperation() {
+        return w2;
+    }
+
     public RequestHeader withOpcode(int newOpcode, int newProtoVer) {
         return new RequestHeader(newProtoVer, newOpcode, flags, epoch, id, dataLength, w0, w1, w2, w3);
     }
@@ -193,9 +201,9 @@ public record RequestHeader(int protoVer, int opcode, int flags, int epoch, int 
         return new RequestHeader(ProtocolVersion.forOpcode(opcode), opcode, flags, 0, 0, dataLength, 0, 0, 0, 0);
     }
 
-    /** A DECREF request ({@code struct ref}): ledger oid, generation and count. */
-    public static RequestHeader ref(int opcode, long oid, int generation, int count) {
+    /** A DECREF request ({@code struct ref}): ledger oid, generation and count, and the drop's id. */
+    public static RequestHeader ref(int opcode, long oid, int generation, int count, long operation) {
         long word1 = (generation & 0xffffffffL) | ((long) count << 32);
-        return new RequestHeader(ProtocolVersion.forOpcode(opcode), opcode, 0, 0, 0, 0, oid, word1, 0, 0);
+        return new RequestHeader(ProtocolVersion.forOpcode(opcode), opcode, 0, 0, 0, 0, oid, word1, operation, 0);
     }
 }

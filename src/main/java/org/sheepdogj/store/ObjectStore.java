@@ -32,6 +32,7 @@ public final class ObjectStore implements AutoCloseable {
     private static final int SPARSE_BLOCK = 4096;
     private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(1 << 20).asReadOnlyBuffer();
     private static final String TMP_SUFFIX = ".tmp";
+    private static final String STALE_DIR = ".stale";
 
     private final Path dir;
     private final boolean sync;
@@ -220,11 +221,92 @@ public final class ObjectStore implements AutoCloseable {
         return oids;
     }
 
-    /** Removes every object (MAKE_FS). */
+    /** A copy of an object this node no longer owns, kept as it was at the end of epoch {@code epoch}. */
+    public record StaleCopy(long oid, int epoch) {
+    }
+
+    private Path staleDir() {
+        return dir.resolve(STALE_DIR);
+    }
+
+    private Path stalePath(long oid, int epoch) {
+        return staleDir().resolve(Oid.hex(oid) + "." + epoch);
+    }
+
+    /**
+     * Sets an object aside: it leaves the live objects (reads, writes and the object list no longer see it) but stays
+     * readable as a recovery source, tagged with the last epoch in which it was current.
+     */
+    public void moveToStale(long oid, int epoch) {
+        channels.invalidate(oid);
+        try {
+            Files.createDirectories(staleDir());
+            move(path(oid), stalePath(oid, epoch));
+        } catch (NoSuchFileException e) {
+            return;
+        } catch (IOException e) {
+            throw StoreException.of("set aside " + Oid.hex(oid), e);
+        }
+    }
+
+    public List<StaleCopy> staleCopies() {
+        List<StaleCopy> out = new ArrayList<>();
+        if (!Files.isDirectory(staleDir())) {
+            return out;
+        }
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(staleDir())) {
+            for (Path p : ds) {
+                String n = p.getFileName().toString();
+                int dot = n.indexOf('.');
+                if (dot == 16) {
+                    try {
+                        out.add(new StaleCopy(Long.parseUnsignedLong(n.substring(0, 16), 16),
+                                Integer.parseInt(n.substring(17))));
+                    } catch (NumberFormatException ignored) {
+                        // not a stale copy
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw StoreException.of("list " + staleDir(), e);
+        }
+        return out;
+    }
+
+    /** The whole content of a live object, or of a stale copy when {@code staleEpoch} is not null. */
+    public ByteString readWhole(long oid, Integer staleEpoch) {
+        Path p = staleEpoch == null ? path(oid) : stalePath(oid, staleEpoch);
+        try {
+            return ByteString.fromArrayUnsafe(Files.readAllBytes(p));
+        } catch (NoSuchFileException e) {
+            throw StoreException.noObject(oid);
+        } catch (IOException e) {
+            throw StoreException.of("read " + p, e);
+        }
+    }
+
+    /** Forgets stale copies older than {@code epoch}: every owner of that epoch holds the object. */
+    public int purgeStaleBefore(int epoch) {
+        int n = 0;
+        for (StaleCopy s : staleCopies()) {
+            if (s.epoch() < epoch) {
+                try {
+                    Files.deleteIfExists(stalePath(s.oid(), s.epoch()));
+                    n++;
+                } catch (IOException e) {
+                    throw StoreException.of("remove stale copy " + Oid.hex(s.oid()), e);
+                }
+            }
+        }
+        return n;
+    }
+
+    /** Removes every object and stale copy (MAKE_FS). */
     public void wipe() {
         for (long oid : list()) {
             remove(oid);
         }
+        purgeStaleBefore(Integer.MAX_VALUE);
     }
 
     /** Capacity and free bytes of the file system under the store. */

@@ -1,0 +1,268 @@
+package org.sheepdogj.recovery;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.sheepdogj.cluster.ClusterCoordinator;
+import org.sheepdogj.cluster.ClusterView;
+import org.sheepdogj.peer.ObjectPolicy;
+import org.sheepdogj.peer.PeerService;
+import org.sheepdogj.peer.PeerTransport;
+import org.sheepdogj.protocol.Flags;
+import org.sheepdogj.protocol.Oid;
+import org.sheepdogj.protocol.Opcode;
+import org.sheepdogj.protocol.ProtocolVersion;
+import org.sheepdogj.protocol.Request;
+import org.sheepdogj.protocol.RequestHeader;
+import org.sheepdogj.protocol.Response;
+import org.sheepdogj.protocol.ResultCode;
+import org.sheepdogj.protocol.SdNode;
+
+/**
+ * Recovery on one node ({@code sheep/recovery.c}): at every new epoch it lists the objects of every member, works
+ * out those it owns on the new ring but does not hold, and fetches them, each by an {@link ObjectRecovery} actor, a
+ * bounded number at a time and at most {@code throttle.max} per {@code throttle.interval}. An object a client asks
+ * for jumps the queue. When it is done it tells the coordinator, which declares the epoch gathered once every
+ * member is done. A newer epoch supersedes a recovery still running.
+ */
+public final class RecoveryManager extends AbstractBehavior<RecoveryManager.Command> {
+    private static final int FIRST_LIST_BUFFER = 1 << 20;
+    private static final Duration TICK = Duration.ofMillis(100);
+
+    public interface Command {
+    }
+
+    /** The cluster moved to a new view; recover if it is a new epoch (or if recovery was re-enabled). */
+    public record ViewChanged(ClusterView view) implements Command {
+    }
+
+    /** How much recovery may do: objects at once, and objects per interval (0: no limit). */
+    public record Throttle(int parallel, int maxPerInterval, Duration interval) implements Command {
+    }
+
+    public record GetProgress(ActorRef<Progress> replyTo) implements Command {
+    }
+
+    /** What {@code dog node recovery} shows. */
+    public record Progress(boolean inRecovery, int epoch, long finished, long total, Throttle throttle) {
+    }
+
+    private record Listed(int epoch, RecoveryPlan plan, Throwable failure) implements Command {
+    }
+
+    private record Prioritize(long oid) implements Command {
+    }
+
+    private enum Tick implements Command { INSTANCE }
+
+    private final PeerTransport transport;
+    private final PeerService local;
+    private final ObjectPolicy policy;
+    private final RecoveryTracker tracker;
+    private final ActorRef<ClusterCoordinator.Command> coordinator;
+    private final int maxLength;
+    private ClusterView view;
+    private Throttle throttle;
+    private RecoveryPlan plan;
+    private final Deque<Long> queue = new ArrayDeque<>();
+    private final Set<Long> running = new HashSet<>();
+    private long finished;
+    private long failed;
+    private long startedNanos;
+    private int budget;
+    private long refilledNanos;
+
+    private RecoveryManager(ActorContext<Command> ctx, TimerScheduler<Command> timers, PeerTransport transport,
+                            PeerService local, ObjectPolicy policy, RecoveryTracker tracker,
+                            ActorRef<ClusterCoordinator.Command> coordinator, int maxLength, Throttle throttle) {
+        super(ctx);
+        this.transport = transport;
+        this.local = local;
+        this.policy = policy;
+        this.tracker = tracker;
+        this.coordinator = coordinator;
+        this.maxLength = maxLength;
+        this.throttle = throttle;
+        this.budget = throttle.maxPerInterval();
+        ActorRef<Command> self = ctx.getSelf();
+        tracker.onAccess(oid -> self.tell(new Prioritize(oid)));
+        timers.startTimerWithFixedDelay(Tick.INSTANCE, TICK);
+    }
+
+    public static Behavior<Command> create(PeerTransport transport, PeerService local, ObjectPolicy policy,
+                                           RecoveryTracker tracker, ActorRef<ClusterCoordinator.Command> coordinator,
+                                           int maxLength, Throttle throttle) {
+        return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new RecoveryManager(ctx, timers, transport,
+                local, policy, tracker, coordinator, maxLength, throttle)));
+    }
+
+    @Override
+    public Receive<Command> createReceive() {
+        return newReceiveBuilder()
+                .onMessage(ViewChanged.class, this::onViewChanged)
+                .onMessage(Listed.class, this::onListed)
+                .onMessage(ObjectRecovery.Outcome.class, this::onOutcome)
+                .onMessage(Prioritize.class, this::onPrioritize)
+                .onMessage(Throttle.class, this::onThrottle)
+                .onMessage(GetProgress.class, this::onGetProgress)
+                .onMessageEquals(Tick.INSTANCE, this::onTick)
+                .build();
+    }
+
+    private Behavior<Command> onViewChanged(ViewChanged msg) {
+        ClusterView v = msg.view();
+        boolean newEpoch = view == null || v.epoch() != view.epoch();
+        view = v;
+        if (!newEpoch) {
+            return startMore();
+        }
+        queue.clear();
+        plan = null;
+        if (!v.formatted() || !v.running() || !v.isMember() || v.self().isGateway()) {
+            tracker.endListing();
+            return this;
+        }
+        finished = 0;
+        failed = 0;
+        startedNanos = System.nanoTime();
+        getContext().getLog().info("node {}: recovery of epoch {} starts", v.self().nid(), v.epoch());
+        getContext().pipeToSelf(listAll(v), (p, e) -> new Listed(v.epoch(), p, e));
+        return this;
+    }
+
+    private CompletionStage<RecoveryPlan> listAll(ClusterView v) {
+        Map<Long, List<RecoveryPlan.Source>> copies = new HashMap<>();
+        List<CompletableFuture<Void>> lists = new ArrayList<>();
+        for (SdNode n : v.nodes()) {
+            if (n.isGateway()) {
+                continue;
+            }
+            lists.add(list(n, v.epoch(), FIRST_LIST_BUFFER).thenAccept(r -> {
+                if (r.ok()) {
+                    synchronized (copies) {
+                        RecoveryPlan.addList(n.nid(), r.payload().asByteBuffer(), copies);
+                    }
+                }
+            }).toCompletableFuture());
+        }
+        return CompletableFuture.allOf(lists.toArray(new CompletableFuture[0]))
+                .thenApply(x -> RecoveryPlan.of(v, copies, policy));
+    }
+
+    private CompletionStage<Response> list(SdNode n, int epoch, int buffer) {
+        RequestHeader h = new RequestHeader(ProtocolVersion.SHEEP, Opcode.GET_OBJ_LIST, Flags.RECOVERY, epoch, 0,
+                buffer, 0, 0, 0, 0);
+        return transport.send(n.nid(), Request.of(h)).thenCompose(r -> r.result() == ResultCode.BUFFER_SMALL
+                && buffer < maxLength / 2 ? list(n, epoch, buffer * 2) : CompletableFuture.completedFuture(r));
+    }
+
+    private Behavior<Command> onListed(Listed msg) {
+        if (view == null || msg.epoch() != view.epoch()) {
+            return this;
+        }
+        if (msg.failure() != null) {
+            getContext().getLog().error("node {}: cannot list the objects of epoch {}: {}", view.self().nid(),
+                    msg.epoch(), msg.failure().toString());
+            tracker.endListing();
+            return this;
+        }
+        plan = msg.plan();
+        queue.addAll(plan.order());
+        tracker.listed(plan.order());
+        getContext().getLog().info("node {}: epoch {}: {} object(s) to recover", view.self().nid(), plan.epoch(),
+                plan.order().size());
+        return startMore();
+    }
+
+    private Behavior<Command> onPrioritize(Prioritize msg) {
+        if (plan != null && queue.remove(msg.oid())) {
+            start(msg.oid());
+        }
+        return this;
+    }
+
+    private Behavior<Command> startMore() {
+        if (plan == null || view.recoveryDisabled()) {
+            return this;
+        }
+        while (!queue.isEmpty() && running.size() < throttle.parallel()
+                && (throttle.maxPerInterval() == 0 || budget > 0)) {
+            budget--;
+            start(queue.poll());
+        }
+        maybeDone();
+        return this;
+    }
+
+    private void start(long oid) {
+        running.add(oid);
+        long size = policy.sizeOf(oid);
+        int length = size > 0 ? (int) Math.min(size, maxLength) : maxLength;
+        getContext().spawnAnonymous(ObjectRecovery.create(oid, plan.epoch(), plan.objects().get(oid), length,
+                transport, local, getContext().getSelf()));
+    }
+
+    private Behavior<Command> onOutcome(ObjectRecovery.Outcome o) {
+        running.remove(o.oid());
+        if (plan == null || o.epoch() != plan.epoch()) {
+            return this;
+        }
+        if (o.stored()) {
+            finished++;
+        } else {
+            failed++;
+            getContext().getLog().error("node {}: epoch {}: cannot recover object {}: {}", view.self().nid(),
+                    o.epoch(), Oid.hex(o.oid()), o.why());
+        }
+        tracker.recovered(o.oid());
+        return startMore();
+    }
+
+    private void maybeDone() {
+        if (plan == null || !queue.isEmpty() || !running.isEmpty()) {
+            return;
+        }
+        long ms = (System.nanoTime() - startedNanos) / 1_000_000;
+        getContext().getLog().info("node {}: recovery of epoch {} done: {} object(s) recovered, {} failed, {} ms",
+                view.self().nid(), plan.epoch(), finished, failed, ms);
+        coordinator.tell(new ClusterCoordinator.RecoveryDone(view.self().nid(), plan.epoch()));
+        plan = null;
+    }
+
+    private Behavior<Command> onTick() {
+        long now = System.nanoTime();
+        if (now - refilledNanos >= throttle.interval().toNanos()) {
+            refilledNanos = now;
+            budget = throttle.maxPerInterval();
+        }
+        return startMore();
+    }
+
+    private Behavior<Command> onThrottle(Throttle t) {
+        throttle = t;
+        return startMore();
+    }
+
+    private Behavior<Command> onGetProgress(GetProgress msg) {
+        long total = plan == null ? finished + failed : plan.order().size();
+        msg.replyTo().tell(new Progress(plan != null, view == null ? 0 : view.epoch(), finished + failed, total,
+                throttle));
+        return this;
+    }
+}
