@@ -70,6 +70,8 @@ public final class SheepNode implements NodeControl {
     private final RequestDispatcher dispatcher;
     private final SheepdogServer server;
     private final CompletableFuture<Integer> terminated = new CompletableFuture<>();
+    /** The process exit status once the node stops; a node removed from the cluster (downed) exits with 3. */
+    private volatile int exitStatus = 3;
 
     private SheepNode(NodeSettings settings, Config config, NodeStore store) {
         this.settings = settings;
@@ -130,6 +132,13 @@ public final class SheepNode implements NodeControl {
         this.server = new SheepdogServer(system, dispatcher, clusterState, new SheepdogServer.Limits(
                 settings.maxDataLength(), settings.maxInFlight(), settings.connectionBytes(), settings.nodeBytes()));
         joinCluster(settings);
+        system.getWhenTerminated().whenComplete((d, e) -> {
+            if (exitStatus == 3) {
+                log.warn("node {}: removed from the cluster, stopping", self.nid());
+            }
+            store.close();
+            terminated.complete(exitStatus);
+        });
     }
 
     /**
@@ -254,13 +263,10 @@ public final class SheepNode implements NodeControl {
 
     /** Stops the node after {@code delay} (time for the last answers to leave) with the given exit status. */
     public void stop(int status, Duration delay) {
+        exitStatus = status;
         CompletableFuture.delayedExecutor(delay.toMillis(), TimeUnit.MILLISECONDS).execute(() -> {
             server.unbind();
             system.terminate();
-            system.getWhenTerminated().whenComplete((d, e) -> {
-                store.close();
-                terminated.complete(status);
-            });
         });
     }
 

@@ -113,6 +113,20 @@ public final class NodeProcess implements AutoCloseable {
         }
     }
 
+    /** Sends a signal to the node's process (STOP freezes it, CONT wakes it). */
+    public void signal(String name) {
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + name, String.valueOf(process.pid())).inheritIO().start();
+            if (kill.waitFor() != 0) {
+                throw new IllegalStateException("kill -" + name + " failed");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     public boolean isAlive() {
         return process != null && process.isAlive();
     }

@@ -1,0 +1,175 @@
+package org.sheepdogj.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.apache.pekko.util.ByteString;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.sheepdogj.client.Sheepdog;
+import org.sheepdogj.client.SheepdogConnection;
+import org.sheepdogj.client.VdiHandle;
+import org.sheepdogj.testing.NodeProcess;
+import org.sheepdogj.testing.ProcessCluster;
+
+/**
+ * Nothing acknowledged is lost when nodes die: a client writes continuously through one node while another is killed
+ * with SIGKILL; every acknowledged write then reads back identical through every surviving node, full redundancy
+ * returns, the dead node rejoins with its old store, and after a second node dies the data is still all there.
+ */
+class NodeFailureTest {
+    private static final int SLOT = 64 * 1024;
+    private static final long VDI_SIZE = 512L << 20;
+
+    @TempDir
+    Path dir;
+
+    @ParameterizedTest(name = "{0} nodes, {1} copies")
+    @CsvSource({"3, 2", "4, 3"})
+    void acknowledgedWritesSurviveKillsAndRejoins(int size, int copies) throws Exception {
+        try (ProcessCluster cluster = new ProcessCluster(dir, size).start()) {
+            NodeProcess gateway = cluster.node(0);
+            try (SheepdogConnection c = gateway.connect()) {
+                get(Sheepdog.format(c, copies, 0));
+                get(Sheepdog.createVdi(c, "disk", VDI_SIZE));
+            }
+            ProcessCluster.awaitRunning(cluster.alive(), Duration.ofSeconds(60));
+
+            Writer writer = new Writer(gateway);
+            writer.start();
+            writer.awaitAcked(200);
+            NodeProcess victim = cluster.node(size - 1);
+            long killedAt = System.nanoTime();
+            victim.kill9();
+            writer.awaitAcked(writer.acked.size() + 300);
+            writer.stop();
+            System.out.printf("%d nodes, %d copies: %d writes acknowledged, %d failed while a node died%n", size,
+                    copies, writer.acked.size(), writer.failed.get());
+
+            List<NodeProcess> survivors = cluster.alive();
+            ProcessCluster.awaitMembers(survivors, Duration.ofSeconds(90));
+            verifyEverywhere(survivors, writer.acked.keySet());
+            awaitFullRedundancy(survivors, copies, Duration.ofSeconds(120));
+            System.out.printf("%d nodes, %d copies: full redundancy %.1f s after the kill%n", size, copies,
+                    (System.nanoTime() - killedAt) / 1e9);
+
+            victim.start();
+            List<NodeProcess> all = cluster.alive();
+            ProcessCluster.awaitMembers(all, Duration.ofSeconds(90));
+            long rejoinedAt = System.nanoTime();
+            awaitFullRedundancy(all, copies, Duration.ofSeconds(120));
+            System.out.printf("%d nodes, %d copies: converged %.1f s after the rejoin%n", size, copies,
+                    (System.nanoTime() - rejoinedAt) / 1e9);
+            verifyEverywhere(all, writer.acked.keySet());
+
+            cluster.node(1).kill9();
+            List<NodeProcess> left = cluster.alive();
+            ProcessCluster.awaitMembers(left, Duration.ofSeconds(90));
+            verifyEverywhere(left, writer.acked.keySet());
+        }
+    }
+
+    /** Every acknowledged slot reads back, through every node. */
+    private static void verifyEverywhere(List<NodeProcess> nodes, Set<Integer> slots) throws Exception {
+        for (NodeProcess n : nodes) {
+            try (SheepdogConnection c = n.connect(); VdiHandle h = get(VdiHandle.open(c, "disk", 0, ""))) {
+                for (int slot : slots) {
+                    assertArrayEquals(content(slot), get(h.read((long) slot * SLOT, SLOT)).toArray(),
+                            "slot " + slot + " through node " + n.port());
+                }
+            }
+        }
+    }
+
+    /** Each object on exactly {@code copies} nodes (the test's nodes are in distinct zones). */
+    private static void awaitFullRedundancy(List<NodeProcess> nodes, int copies, Duration timeout) {
+        int expected = Math.min(copies, nodes.size());
+        ProcessCluster.await(timeout, "every object on " + expected + " nodes", () -> {
+            try {
+                Map<Long, List<Integer>> holders = ProcessCluster.holders(nodes);
+                return !holders.isEmpty() && holders.values().stream().allMatch(h -> h.size() == expected);
+            } catch (Exception e) {
+                return false;
+            }
+        });
+    }
+
+    private static byte[] content(int slot) {
+        byte[] b = new byte[SLOT];
+        new Random(slot * 31L + 7).nextBytes(b);
+        return b;
+    }
+
+    /** Writes distinct slots through one node, eight at a time, and remembers which were acknowledged. */
+    private static final class Writer {
+        final Map<Integer, Boolean> acked = new ConcurrentHashMap<>();
+        final AtomicInteger failed = new AtomicInteger();
+        private final NodeProcess node;
+        private final AtomicBoolean stop = new AtomicBoolean();
+        private final Semaphore inFlight = new Semaphore(8);
+        private Thread thread;
+
+        Writer(NodeProcess node) {
+            this.node = node;
+        }
+
+        void start() {
+            thread = new Thread(this::run, "writer");
+            thread.start();
+        }
+
+        private void run() {
+            int slots = (int) (VDI_SIZE / SLOT);
+            try (SheepdogConnection c = node.connect(); VdiHandle h = get(VdiHandle.open(c, "disk", 0, ""))) {
+                for (int i = 0; !stop.get(); i++) {
+                    int slot = (int) ((i * 2654435761L) % slots);
+                    if (i >= slots) {
+                        break;
+                    }
+                    inFlight.acquire();
+                    h.write((long) slot * SLOT, ByteString.fromArrayUnsafe(content(slot))).whenComplete((v, e) -> {
+                        if (e == null) {
+                            acked.put(slot, true);
+                        } else {
+                            failed.incrementAndGet();
+                        }
+                        inFlight.release();
+                    });
+                }
+                inFlight.acquire(8);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        void awaitAcked(int n) {
+            ProcessCluster.await(Duration.ofSeconds(180), n + " acknowledged writes", () -> acked.size() >= n);
+        }
+
+        void stop() throws InterruptedException {
+            stop.set(true);
+            thread.join(TimeUnit.MINUTES.toMillis(3));
+            assertTrue(!thread.isAlive(), "the writer stopped");
+            assertEquals(0, failed.get(), "no write failed: the gateway retries until the cluster has a new epoch");
+        }
+    }
+
+    private static <T> T get(CompletionStage<T> f) throws Exception {
+        return f.toCompletableFuture().get(180, TimeUnit.SECONDS);
+    }
+}

@@ -1,0 +1,156 @@
+package org.sheepdogj.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.apache.pekko.util.ByteString;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sheepdogj.client.Sheepdog;
+import org.sheepdogj.client.SheepdogConnection;
+import org.sheepdogj.client.VdiHandle;
+import org.sheepdogj.testing.NodeProcess;
+import org.sheepdogj.testing.ProcessCluster;
+
+/**
+ * A node cut off from the others (frozen with SIGSTOP while clients write through it and through the majority): the
+ * majority goes on without it, the isolated node acknowledges nothing more, leaves when it wakes, and after it comes
+ * back no acknowledged write is lost or changed.
+ */
+class PartitionTest {
+    private static final int SLOT = 32 * 1024;
+    private static final long VDI_SIZE = 256L << 20;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void minoritySideStopsAcknowledgingAndNothingAcknowledgedIsLost() throws Exception {
+        try (ProcessCluster cluster = new ProcessCluster(dir, 3).start()) {
+            try (SheepdogConnection c = cluster.node(0).connect()) {
+                get(Sheepdog.format(c, 3, 0));
+                get(Sheepdog.createVdi(c, "majority", VDI_SIZE));
+                get(Sheepdog.createVdi(c, "minority", VDI_SIZE));
+            }
+            ProcessCluster.awaitRunning(cluster.alive(), Duration.ofSeconds(60));
+            NodeProcess isolated = cluster.node(2);
+            Writer viaMajority = new Writer(cluster.node(0), "majority");
+            Writer viaIsolated = new Writer(isolated, "minority");
+            viaMajority.start();
+            viaIsolated.start();
+            viaMajority.awaitAcked(100);
+            viaIsolated.awaitAcked(100);
+
+            isolated.signal("STOP");
+            List<NodeProcess> majority = List.of(cluster.node(0), cluster.node(1));
+            ProcessCluster.awaitMembers(majority, Duration.ofSeconds(90));
+            int before = viaMajority.acked.size();
+            viaMajority.awaitAcked(before + 100);
+
+            isolated.signal("CONT");
+            ProcessCluster.await(Duration.ofSeconds(90), "the isolated node to leave",
+                    () -> !isolated.isAlive());
+            int isolatedAcks = viaIsolated.acked.size();
+            viaMajority.awaitAcked(viaMajority.acked.size() + 50);
+            assertEquals(isolatedAcks, viaIsolated.acked.size(), "the isolated node acknowledges nothing more");
+            viaMajority.stop();
+            viaIsolated.stop();
+
+            isolated.start();
+            ProcessCluster.awaitMembers(cluster.alive(), Duration.ofSeconds(90));
+            for (NodeProcess n : cluster.alive()) {
+                viaMajority.verify(n);
+                viaIsolated.verify(n);
+            }
+            System.out.printf("partition: %d writes acknowledged by the majority, %d by the isolated node before "
+                    + "it was cut off%n", viaMajority.acked.size(), viaIsolated.acked.size());
+        }
+    }
+
+    private static byte[] content(String vdi, int slot) {
+        byte[] b = new byte[SLOT];
+        new Random(vdi.hashCode() * 131L + slot).nextBytes(b);
+        return b;
+    }
+
+    /** Writes distinct slots of one VDI through one node and remembers which were acknowledged. */
+    private static final class Writer {
+        final Set<Integer> acked = ConcurrentHashMap.newKeySet();
+        private final NodeProcess node;
+        private final String vdi;
+        private final AtomicBoolean stop = new AtomicBoolean();
+        private final Semaphore inFlight = new Semaphore(4);
+        private Thread thread;
+
+        Writer(NodeProcess node, String vdi) {
+            this.node = node;
+            this.vdi = vdi;
+        }
+
+        void start() {
+            thread = new Thread(this::run, "writer-" + vdi);
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        private void run() {
+            int slots = (int) (VDI_SIZE / SLOT);
+            try (SheepdogConnection c = node.connect(); VdiHandle h = get(VdiHandle.open(c, vdi, 0, ""))) {
+                for (int i = 0; i < slots && !stop.get(); i++) {
+                    int slot = (int) ((i * 2654435761L) % slots);
+                    if (!inFlight.tryAcquire(1, TimeUnit.SECONDS)) {
+                        i--;
+                        continue;
+                    }
+                    h.write((long) slot * SLOT, ByteString.fromArrayUnsafe(content(vdi, slot))).whenComplete(
+                            (v, e) -> {
+                                if (e == null) {
+                                    acked.add(slot);
+                                }
+                                inFlight.release();
+                            });
+                }
+            } catch (Exception e) {
+                // the isolated node's connection goes when it leaves; what it acknowledged is checked later
+            }
+        }
+
+        void awaitAcked(int n) {
+            ProcessCluster.await(Duration.ofSeconds(120), n + " acknowledged writes to " + vdi,
+                    () -> acked.size() >= n);
+        }
+
+        void stop() throws InterruptedException {
+            stop.set(true);
+            thread.join(TimeUnit.SECONDS.toMillis(60));
+        }
+
+        void verify(NodeProcess through) throws Exception {
+            Set<Integer> slots = new HashSet<>(acked);
+            try (SheepdogConnection c = through.connect(); VdiHandle h = get(VdiHandle.open(c, vdi, 0, ""))) {
+                for (int slot : slots) {
+                    assertArrayEquals(content(vdi, slot), get(h.read((long) slot * SLOT, SLOT)).toArray(),
+                            vdi + " slot " + slot + " through node " + through.port());
+                }
+            }
+            assertTrue(!slots.isEmpty());
+        }
+    }
+
+    private static <T> T get(CompletionStage<T> f) throws Exception {
+        return f.toCompletableFuture().get(180, TimeUnit.SECONDS);
+    }
+}
