@@ -106,7 +106,7 @@ public final class ClusterCoordinator extends AbstractBehavior<ClusterCoordinato
     private ClusterCoordinator(ActorContext<Command> ctx, TimerScheduler<Command> timers) {
         super(ctx);
         ActorRef<Receptionist.Listing> adapter = ctx.messageAdapter(Receptionist.Listing.class,
-                l -> new ManagersChanged(l.getServiceInstances(ClusterManager.KEY)));
+                l -> new ManagersChanged(l.getAllServiceInstances(ClusterManager.KEY)));
         ctx.getSystem().receptionist().tell(Receptionist.subscribe(ClusterManager.KEY, adapter));
         timers.startTimerWithFixedDelay(Tick.INSTANCE, Duration.ofSeconds(1));
     }
@@ -175,6 +175,10 @@ public final class ClusterCoordinator extends AbstractBehavior<ClusterCoordinato
             nodes = s.latestNodes();
         }
         gathered = Math.max(gathered, Math.min(s.gatheredEpoch(), epoch));
+        if (s.status() == ClusterInfo.STATUS_OK && s.config().ctime() == config.ctime() && !running) {
+            running = true;
+            getContext().getLog().info("cluster: coordinator took over a running cluster at epoch {}", epoch);
+        }
     }
 
     /** Every Up member has a manager we heard from: only then is the membership known. */

@@ -1,6 +1,11 @@
 package org.sheepdogj.cluster;
 
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
+import java.util.Set;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -34,7 +39,8 @@ public final class ClusterManager extends AbstractBehavior<ClusterManager.Comman
     }
 
     public record LocalState(ActorRef<Command> manager, SdNode self, ClusterConfig config, int latestEpoch,
-                             List<SdNode> latestNodes, long latestTime, int gatheredEpoch) implements CborSerializable {
+                             List<SdNode> latestNodes, long latestTime, int gatheredEpoch, int status)
+            implements CborSerializable {
     }
 
     /**
@@ -49,7 +55,20 @@ public final class ClusterManager extends AbstractBehavior<ClusterManager.Comman
     public record Applied(SdNode node, int epoch, String error) implements CborSerializable {
     }
 
-    private record Persisted(Apply apply, Throwable failure) implements Command {
+    /** Asks for the epoch logs a node has up to {@code upTo} (a node that joined late lacks the older ones). */
+    public record GetEpochLogs(int upTo, ActorRef<EpochLogs> replyTo) implements Command {
+    }
+
+    public record EpochLogs(List<NodeStore.EpochRecord> records) implements CborSerializable {
+    }
+
+    private record Persisted(Apply apply, boolean historyMissing, Throwable failure) implements Command {
+    }
+
+    private record OtherManagers(Set<ActorRef<Command>> managers, int upTo) implements Command {
+    }
+
+    private record History(EpochLogs logs) implements Command {
     }
 
     /** What a node does beyond its cluster view when the cluster changes. They run on the I/O executor. */
@@ -74,6 +93,9 @@ public final class ClusterManager extends AbstractBehavior<ClusterManager.Comman
     private final ClusterState state;
     private final Executor io;
     private final Hooks hooks;
+    /** Decisions are applied one at a time, in the order they came. */
+    private final Deque<Apply> waiting = new ArrayDeque<>();
+    private boolean persisting;
 
     private ClusterManager(ActorContext<Command> ctx, NodeStore store, ClusterState state, Executor io, Hooks hooks) {
         super(ctx);
@@ -94,6 +116,9 @@ public final class ClusterManager extends AbstractBehavior<ClusterManager.Comman
                 .onMessage(GetLocalState.class, this::onGetLocalState)
                 .onMessage(Apply.class, this::onApply)
                 .onMessage(Persisted.class, this::onPersisted)
+                .onMessage(GetEpochLogs.class, this::onGetEpochLogs)
+                .onMessage(OtherManagers.class, this::onOtherManagers)
+                .onMessage(History.class, this::onHistory)
                 .build();
     }
 
@@ -109,18 +134,25 @@ public final class ClusterManager extends AbstractBehavior<ClusterManager.Comman
             time = rec.map(NodeStore.EpochRecord::time).orElse(0L);
         }
         msg.replyTo().tell(new LocalState(getContext().getSelf(), v.self(), v.config(), latest, nodes, time,
-                v.gatheredEpoch()));
+                v.gatheredEpoch(), v.status()));
         return this;
     }
 
     private Behavior<Command> onApply(Apply msg) {
+        if (persisting) {
+            waiting.add(msg);
+            return this;
+        }
+        persisting = true;
         ClusterView before = state.current();
-        CompletableFuture.runAsync(() -> persist(msg, before), io)
-                .whenComplete((ok, failure) -> getContext().getSelf().tell(new Persisted(msg, failure)));
+        CompletableFuture.supplyAsync(() -> persist(msg, before), io)
+                .whenComplete((missing, failure) -> getContext().getSelf().tell(new Persisted(msg,
+                        Boolean.TRUE.equals(missing), failure)));
         return this;
     }
 
-    private void persist(Apply msg, ClusterView before) {
+    /** Applies the decision to disk and view; true if this node lacks the logs of earlier epochs. */
+    private boolean persist(Apply msg, ClusterView before) {
         ClusterConfig current = before.config();
         boolean otherCluster = current.formatted() && current.ctime() != msg.config().ctime();
         if (msg.format() || otherCluster) {
@@ -147,9 +179,15 @@ public final class ClusterManager extends AbstractBehavior<ClusterManager.Comman
         if (after.gatheredEpoch() > before.gatheredEpoch()) {
             hooks.gathered(after.gatheredEpoch());
         }
+        return msg.epoch() > 1 && store.epochs().size() < msg.epoch();
     }
 
     private Behavior<Command> onPersisted(Persisted p) {
+        persisting = false;
+        Apply next = waiting.poll();
+        if (next != null) {
+            onApply(next);
+        }
         Apply msg = p.apply();
         ClusterView now = state.current();
         if (p.failure() != null) {
@@ -159,10 +197,47 @@ public final class ClusterManager extends AbstractBehavior<ClusterManager.Comman
             return this;
         }
         msg.replyTo().tell(new Applied(now.self(), msg.epoch(), null));
+        if (p.historyMissing()) {
+            ActorRef<Receptionist.Listing> adapter = getContext().messageAdapter(Receptionist.Listing.class,
+                    l -> new OtherManagers(l.getServiceInstances(KEY), msg.epoch() - 1));
+            getContext().getSystem().receptionist().tell(Receptionist.find(KEY, adapter));
+        }
         if (msg.status() == ClusterInfo.STATUS_SHUTDOWN) {
             getContext().getLog().info("node {}: cluster shut down", now.self().nid());
             hooks.shutdownRequested();
         }
+        return this;
+    }
+
+    private Behavior<Command> onGetEpochLogs(GetEpochLogs msg) {
+        CompletableFuture.supplyAsync(() -> {
+            List<NodeStore.EpochRecord> out = new ArrayList<>();
+            for (int e : store.epochs()) {
+                if (e <= msg.upTo()) {
+                    store.readEpoch(e).ifPresent(out::add);
+                }
+            }
+            return new EpochLogs(out);
+        }, io).thenAccept(msg.replyTo()::tell);
+        return this;
+    }
+
+    /** Fetches the epoch history this node missed from another member, so STAT_CLUSTER shows it whole. */
+    private Behavior<Command> onOtherManagers(OtherManagers msg) {
+        msg.managers().stream().filter(m -> !m.equals(getContext().getSelf())).findAny().ifPresent(other ->
+                getContext().ask(EpochLogs.class, other, Duration.ofSeconds(10), r -> new GetEpochLogs(msg.upTo(), r),
+                        (logs, err) -> new History(logs == null ? new EpochLogs(List.of()) : logs)));
+        return this;
+    }
+
+    private Behavior<Command> onHistory(History h) {
+        CompletableFuture.runAsync(() -> {
+            for (NodeStore.EpochRecord r : h.logs().records()) {
+                if (store.readEpoch(r.epoch()).isEmpty()) {
+                    store.writeEpoch(r);
+                }
+            }
+        }, io);
         return this;
     }
 }

@@ -24,9 +24,12 @@ public final class ClusterState {
         return view.get();
     }
 
-    /** Completes with the first view that replaces the current one. */
+    /**
+     * Completes with the first view that replaces the current one. Each caller gets a future of its own, so that one
+     * caller's timeout never completes another's wait.
+     */
     public CompletableFuture<ClusterView> nextChange() {
-        return nextChange.get();
+        return nextChange.get().copy();
     }
 
     public void subscribe(Consumer<ClusterView> listener) {

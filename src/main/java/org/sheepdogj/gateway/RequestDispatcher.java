@@ -15,6 +15,7 @@ import org.sheepdogj.protocol.ProtocolVersion;
 import org.sheepdogj.protocol.Request;
 import org.sheepdogj.protocol.Response;
 import org.sheepdogj.protocol.ResultCode;
+import org.sheepdogj.recovery.RecoveryRequests;
 import org.sheepdogj.store.ObjectStore;
 import org.sheepdogj.vdi.VdiService;
 import org.slf4j.Logger;
@@ -37,7 +38,8 @@ public final class RequestDispatcher {
     private final ClusterService cluster;
 
     public RequestDispatcher(ClusterService cluster, VdiService vdis, PeerService peers, ObjectIo objects,
-                             ObjectStore store, int maxBlockSizeShift, NodeControl control) {
+                             ObjectStore store, RecoveryRequests recovery, int maxBlockSizeShift,
+                             NodeControl control) {
         this.cluster = cluster;
         ObjectRequests obj = new ObjectRequests(objects, vdis);
         gated(Opcode.CREATE_AND_WRITE_OBJ, obj::create);
@@ -75,6 +77,9 @@ public final class RequestDispatcher {
         });
         forced(Opcode.GET_LOGLEVEL, r -> done(control.logLevel()));
         forced(Opcode.SET_LOGLEVEL, r -> done(control.setLogLevel(r)));
+        gated(Opcode.STAT_RECOVERY, r -> recovery.stat());
+        forced(Opcode.GET_RECOVERY, r -> recovery.get());
+        forced(Opcode.SET_RECOVERY, recovery::set);
         forced(Opcode.FLUSH_DEL_CACHE, r -> done(Response.of(ResultCode.SUCCESS)));
         forced(Opcode.DELETE_CACHE, r -> done(Response.of(ResultCode.SUCCESS)));
         for (int op : new int[] {Opcode.CREATE_AND_WRITE_PEER, Opcode.READ_PEER, Opcode.WRITE_PEER,

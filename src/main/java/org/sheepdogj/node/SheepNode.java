@@ -9,6 +9,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.pekko.actor.Address;
+import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.DispatcherSelector;
@@ -35,6 +36,7 @@ import org.sheepdogj.peer.TcpPeerTransport;
 import org.sheepdogj.protocol.ClusterFlags;
 import org.sheepdogj.recovery.EpochTransition;
 import org.sheepdogj.recovery.RecoveryManager;
+import org.sheepdogj.recovery.RecoveryRequests;
 import org.sheepdogj.recovery.RecoveryTracker;
 import org.sheepdogj.protocol.Limits;
 import org.sheepdogj.protocol.NodeId;
@@ -128,13 +130,17 @@ public final class SheepNode implements NodeControl {
         this.clusterService = new ClusterService(system, clusterState, store, io, coordinator,
                 vdis::resetForFormat);
         this.dispatcher = new RequestDispatcher(clusterService, vdis, peers, objects, store.objects(),
-                settings.maxBlockSizeShift(), this);
+                new RecoveryRequests(recovery, system.scheduler()), settings.maxBlockSizeShift(), this);
         this.server = new SheepdogServer(system, dispatcher, clusterState, new SheepdogServer.Limits(
                 settings.maxDataLength(), settings.maxInFlight(), settings.connectionBytes(), settings.nodeBytes()));
         joinCluster(settings);
         system.getWhenTerminated().whenComplete((d, e) -> {
-            if (exitStatus == 3) {
+            boolean downed = CoordinatedShutdown.get(system).getShutdownReason()
+                    .filter(r -> r instanceof CoordinatedShutdown.ClusterDowningReason$).isPresent();
+            if (downed) {
                 log.warn("node {}: removed from the cluster, stopping", self.nid());
+            } else if (exitStatus == 3) {
+                exitStatus = 0;
             }
             store.close();
             terminated.complete(exitStatus);

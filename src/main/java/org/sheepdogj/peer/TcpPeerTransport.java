@@ -53,8 +53,12 @@ public final class TcpPeerTransport implements PeerTransport {
 
     @Override
     public CompletionStage<Response> send(NodeId target, Request request) {
-        Connection c = connections.compute(target, (k, old) -> old != null && old.alive() ? old : open(k));
-        return c.send(request);
+        try {
+            Connection c = connections.compute(target, (k, old) -> old != null && old.alive() ? old : open(k));
+            return c.send(request);
+        } catch (IllegalStateException stopping) {
+            return CompletableFuture.completedFuture(Response.of(ResultCode.NETWORK_ERROR));
+        }
     }
 
     private static String rootMessage(Throwable e) {

@@ -60,7 +60,8 @@ public final class RecoveryManager extends AbstractBehavior<RecoveryManager.Comm
     }
 
     /** What {@code dog node recovery} shows. */
-    public record Progress(boolean inRecovery, int epoch, long finished, long total, Throttle throttle) {
+    public record Progress(boolean inRecovery, boolean listing, int epoch, long finished, long total,
+                           Throttle throttle) {
     }
 
     private record Listed(int epoch, RecoveryPlan plan, Throwable failure) implements Command {
@@ -86,6 +87,7 @@ public final class RecoveryManager extends AbstractBehavior<RecoveryManager.Comm
     private long failed;
     private long startedNanos;
     private int budget;
+    private boolean listing;
     private long refilledNanos;
 
     private RecoveryManager(ActorContext<Command> ctx, TimerScheduler<Command> timers, PeerTransport transport,
@@ -142,6 +144,7 @@ public final class RecoveryManager extends AbstractBehavior<RecoveryManager.Comm
         failed = 0;
         startedNanos = System.nanoTime();
         getContext().getLog().info("node {}: recovery of epoch {} starts", v.self().nid(), v.epoch());
+        listing = true;
         getContext().pipeToSelf(listAll(v), (p, e) -> new Listed(v.epoch(), p, e));
         return this;
     }
@@ -176,6 +179,7 @@ public final class RecoveryManager extends AbstractBehavior<RecoveryManager.Comm
         if (view == null || msg.epoch() != view.epoch()) {
             return this;
         }
+        listing = false;
         if (msg.failure() != null) {
             getContext().getLog().error("node {}: cannot list the objects of epoch {}: {}", view.self().nid(),
                     msg.epoch(), msg.failure().toString());
@@ -261,8 +265,8 @@ public final class RecoveryManager extends AbstractBehavior<RecoveryManager.Comm
 
     private Behavior<Command> onGetProgress(GetProgress msg) {
         long total = plan == null ? finished + failed : plan.order().size();
-        msg.replyTo().tell(new Progress(plan != null, view == null ? 0 : view.epoch(), finished + failed, total,
-                throttle));
+        msg.replyTo().tell(new Progress(plan != null || listing, listing, view == null ? 0 : view.epoch(),
+                finished + failed, total, throttle));
         return this;
     }
 }

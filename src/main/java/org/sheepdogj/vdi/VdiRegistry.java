@@ -77,7 +77,7 @@ public final class VdiRegistry extends DurableStateBehavior<VdiRegistry.Command,
         this.ctx = ctx;
         this.scheduler = ctx.getSystem().scheduler();
         ActorRef<Receptionist.Listing> adapter = ctx.messageAdapter(Receptionist.Listing.class,
-                l -> new KeepersChanged(l.getServiceInstances(VdiTableKeeper.KEY)));
+                l -> new KeepersChanged(l.getAllServiceInstances(VdiTableKeeper.KEY)));
         ctx.getSystem().receptionist().tell(Receptionist.subscribe(VdiTableKeeper.KEY, adapter));
     }
 

@@ -45,6 +45,9 @@ public final class VdiService {
     private static final Duration ASK_TIMEOUT = Duration.ofSeconds(120);
     private static final int NAME_ONLY = Names.FIELD_LEN;
     private static final int NAME_AND_TAG = 2 * Names.FIELD_LEN;
+    /** A VDI actor whose state could not be read (its objects still being recovered) starts again, later. */
+    private static final SupervisorStrategy RESTART = SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200),
+            Duration.ofSeconds(5), 0.2);
 
     private final ActorSystem<?> system;
     private final ClusterState cluster;
@@ -66,11 +69,11 @@ public final class VdiService {
         ObjectStateStore.register(system.classicSystem(), objects);
         system.systemActorOf(VdiTableKeeper.create(table), "vdi-table", Props.empty());
         this.registry = ClusterSingleton.get(system).init(SingletonActor.of(
-                Behaviors.supervise(VdiRegistry.create()).onFailure(SupervisorStrategy.restartWithBackoff(
-                        Duration.ofMillis(200), Duration.ofSeconds(5), 0.2)), "vdi-registry"));
+                Behaviors.supervise(VdiRegistry.create()).onFailure(RESTART), "vdi-registry"));
         VdiContext vc = new VdiContext(cluster, objects, table, registry, new Reclaimer(objects));
         this.sharding = ClusterSharding.get(system);
-        sharding.init(Entity.of(VdiEntity.TYPE_KEY, ec -> VdiEntity.create(vc, ec.getEntityId())));
+        sharding.init(Entity.of(VdiEntity.TYPE_KEY,
+                ec -> Behaviors.supervise(VdiEntity.create(vc, ec.getEntityId())).onFailure(RESTART)));
     }
 
     public VdiTable table() {

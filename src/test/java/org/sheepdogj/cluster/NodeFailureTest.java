@@ -24,6 +24,12 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.sheepdogj.client.Sheepdog;
 import org.sheepdogj.client.SheepdogConnection;
 import org.sheepdogj.client.VdiHandle;
+import org.sheepdogj.protocol.EpochLog;
+import org.sheepdogj.protocol.Opcode;
+import org.sheepdogj.protocol.Request;
+import org.sheepdogj.protocol.RequestHeader;
+import org.sheepdogj.protocol.Response;
+import org.sheepdogj.protocol.ResultCode;
 import org.sheepdogj.testing.NodeProcess;
 import org.sheepdogj.testing.ProcessCluster;
 
@@ -77,10 +83,36 @@ class NodeFailureTest {
                     (System.nanoTime() - rejoinedAt) / 1e9);
             verifyEverywhere(all, writer.acked.keySet());
 
-            cluster.node(1).kill9();
+            assertEquals(ProcessCluster.members(victim).epoch(), epochHistory(victim),
+                    "the rejoined node shows the whole epoch history");
+
+            cluster.node(0).kill9();
             List<NodeProcess> left = cluster.alive();
             ProcessCluster.awaitMembers(left, Duration.ofSeconds(90));
             verifyEverywhere(left, writer.acked.keySet());
+            try (SheepdogConnection c = left.get(0).connect()) {
+                try (VdiHandle h = get(VdiHandle.open(c, "disk", 0, ""))) {
+                    get(h.snapshot("after-deaths"));
+                    get(h.write(0, ByteString.fromArrayUnsafe(content(-1))));
+                }
+                get(Sheepdog.createVdi(c, "after", 1 << 20));
+                try (VdiHandle snap = get(VdiHandle.open(c, "disk", 0, "after-deaths"))) {
+                    int slot = writer.acked.keySet().iterator().next();
+                    assertArrayEquals(content(slot), get(snap.read((long) slot * SLOT, SLOT)).toArray(),
+                            "VDI operations work once the node hosting the coordinators is gone");
+                }
+            }
+        }
+    }
+
+    /** How many epoch records STAT_CLUSTER returns. */
+    private static int epochHistory(NodeProcess n) throws Exception {
+        try (SheepdogConnection c = n.connect()) {
+            int slots = 8;
+            Response r = c.execute(Request.of(RequestHeader.cluster(Opcode.STAT_CLUSTER, 0,
+                    EpochLog.recordSize(slots) * 64, 0, 0, 0, 0, slots, 0)));
+            assertEquals(ResultCode.SUCCESS, r.result());
+            return r.payload().size() / EpochLog.recordSize(slots);
         }
     }
 

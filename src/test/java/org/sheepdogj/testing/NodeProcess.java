@@ -30,7 +30,19 @@ public final class NodeProcess implements AutoCloseable {
         this.port = port;
         this.clusterPort = clusterPort;
         this.extraArgs = List.copyOf(extraArgs);
-        this.log = store.resolveSibling(store.getFileName() + ".log");
+        this.log = logDirectory().resolve(store.getParent().getFileName() + "-" + store.getFileName() + "-" + port
+                + ".log");
+    }
+
+    /** Node logs outlive the test's temporary directory, for the post-mortem of a failure. */
+    private static Path logDirectory() {
+        Path dir = Path.of(System.getProperty("sheep.logs", "target/node-logs"));
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return dir;
     }
 
     public static NodeProcess start(Path store, String... extraArgs) {
