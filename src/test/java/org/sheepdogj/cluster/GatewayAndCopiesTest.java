@@ -1,0 +1,111 @@
+package org.sheepdogj.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.pekko.util.ByteString;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sheepdogj.client.Sheepdog;
+import org.sheepdogj.client.SheepdogConnection;
+import org.sheepdogj.client.VdiHandle;
+import org.sheepdogj.protocol.Oid;
+import org.sheepdogj.protocol.SdNode;
+import org.sheepdogj.testing.Ports;
+import org.sheepdogj.testing.ProcessCluster;
+import org.sheepdogj.testing.TestNode;
+
+/**
+ * Placement in a running cluster: a gateway node (-g) stores nothing and still serves; a VDI's own copy count
+ * ({@code vdi create -c}) overrides the cluster's; and every object sits on the nodes the ring names, in distinct
+ * zones.
+ */
+class GatewayAndCopiesTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void gatewayStoresNothingAndEachVdiKeepsItsCopies() throws Exception {
+        List<TestNode> nodes = new ArrayList<>();
+        try {
+            int seedPort = Ports.free();
+            for (int i = 0; i < 4; i++) {
+                Map<String, Object> cfg = new HashMap<>();
+                cfg.put("sheepdog.zone", i + 1);
+                if (i == 0) {
+                    cfg.put("sheepdog.cluster-port", seedPort);
+                } else {
+                    cfg.put("sheepdog.join", List.of("127.0.0.1:" + seedPort));
+                }
+                if (i == 3) {
+                    cfg.put("sheepdog.gateway", true);
+                }
+                nodes.add(TestNode.start(dir.resolve("node" + i), cfg));
+            }
+            TestNode gateway = nodes.get(3);
+            ProcessCluster.await(Duration.ofSeconds(60), "4 members", () ->
+                    nodes.stream().allMatch(n -> n.node().clusterState().current().nodes().size() == 4));
+            Map<String, Integer> copiesOf = Map.of("one", 1, "three", 3, "deflt", 0);
+            byte[] data = new byte[3 << 20];
+            new Random(3).nextBytes(data);
+            try (SheepdogConnection c = gateway.connect()) {
+                get(Sheepdog.format(c, 2, 0));
+                for (Map.Entry<String, Integer> e : copiesOf.entrySet()) {
+                    get(Sheepdog.newVdi(c, e.getKey(), 64 << 20, 0, false, e.getValue(), 0));
+                    try (VdiHandle h = get(VdiHandle.open(c, e.getKey(), 0, ""))) {
+                        get(h.write(6 << 20, ByteString.fromArray(data)));
+                    }
+                }
+                for (String name : copiesOf.keySet()) {
+                    try (VdiHandle h = get(VdiHandle.open(c, name, 0, ""))) {
+                        assertArrayEquals(data, get(h.read(6 << 20, data.length)).toArray(), name);
+                    }
+                }
+            }
+            assertEquals(List.of(), gateway.node().store().objects().list(), "a gateway stores nothing");
+            SdNode gatewayNode = gateway.node().clusterState().current().self();
+            assertEquals(0, gatewayNode.nrVnodes());
+            assertEquals(0, gatewayNode.space());
+
+            Map<Long, List<Integer>> holders = new HashMap<>();
+            for (TestNode n : nodes) {
+                for (long oid : n.node().store().objects().list()) {
+                    holders.computeIfAbsent(oid, k -> new ArrayList<>())
+                            .add(n.node().clusterState().current().self().zone());
+                }
+            }
+            var view = nodes.get(0).node().clusterState().current();
+            var table = nodes.get(0).node().vdis().table();
+            for (Map.Entry<Long, List<Integer>> e : holders.entrySet()) {
+                long oid = e.getKey();
+                if (!Oid.isDataObj(oid)) {
+                    continue;
+                }
+                String name = table.get(Oid.toVid(oid)).orElseThrow().name();
+                int want = copiesOf.get(name) == 0 ? 2 : copiesOf.get(name);
+                assertEquals(want, e.getValue().size(), "copies of " + Oid.hex(oid) + " of " + name);
+                assertEquals(want, e.getValue().stream().distinct().count(), "distinct zones");
+                List<Integer> expected = view.ring().replicas(oid, want).stream().map(SdNode::zone).sorted().toList();
+                assertEquals(expected, e.getValue().stream().sorted().toList(), "where the ring puts it");
+            }
+            assertTrue(holders.keySet().stream().filter(Oid::isDataObj).count() >= 3, "data objects were written");
+        } finally {
+            nodes.forEach(TestNode::close);
+        }
+    }
+
+    private static <T> T get(CompletionStage<T> f) throws Exception {
+        return f.toCompletableFuture().get(120, TimeUnit.SECONDS);
+    }
+}
