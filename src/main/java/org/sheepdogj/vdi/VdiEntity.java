@@ -126,7 +126,7 @@ public final class VdiEntity extends DurableStateBehavior<VdiEntity.Command, Fam
     public CommandHandler<Command, Family> commandHandler() {
         return newCommandHandlerBuilder().forAnyState()
                 .onCommand(Finished.class, this::onFinished)
-                .onCommand(Lookup.class, (f, c) -> run(c, () -> CompletableFuture.completedFuture(lookup(f, c))))
+                .onCommand(Lookup.class, (f, c) -> run(c, () -> lookup(f, c)))
                 .onCommand(NewVdi.class, (f, c) -> run(c, () -> c.snapshot() ? snapshot(f, c) : create(f, c)))
                 .onCommand(Delete.class, (f, c) -> run(c, () -> delete(f, c)))
                 .onCommand(Release.class, (f, c) -> run(c, () -> release(c)))
@@ -175,25 +175,25 @@ public final class VdiEntity extends DurableStateBehavior<VdiEntity.Command, Fam
     // ---------------------------------------------------------------------------------------------------------
     // lookups and locks
 
-    private Finished lookup(Family f, Lookup l) {
+    private CompletionStage<Finished> lookup(Family f, Lookup l) {
         Family.Lookup lk = f.lookup(l.tag(), l.snapId());
         if (lk.result() != ResultCode.SUCCESS) {
-            return new Finished(null, VdiReply.of(lk.result()), l.replyTo());
+            return finished(VdiReply.of(lk.result()), l.replyTo());
         }
         VdiState s = vc.table().get(lk.vid()).orElse(null);
         int copies = s == null ? 0 : s.copies();
         int shift = s == null ? 0 : s.blockSizeShift();
         VdiReply ok = new VdiReply(ResultCode.SUCCESS, lk.vid(), 0, copies, shift);
         if (!l.lock() || !locking() || s == null) {
-            return new Finished(null, ok, l.replyTo());
+            return finished(ok, l.replyTo());
         }
         if (s.locked()) {
-            return new Finished(null, VdiReply.of(ResultCode.VDI_LOCKED), l.replyTo());
+            return finished(VdiReply.of(ResultCode.VDI_LOCKED), l.replyTo());
         }
         int state = l.lockType() == 1 ? VdiStateEntry.SHARED : VdiStateEntry.LOCKED;
         log.info("VDI {}: {} locked by node {}", Names.toUserText(name), hex(lk.vid()), l.requester());
-        putState(s.withLock(state, l.requester()));
-        return new Finished(null, ok, l.replyTo());
+        return registryPut(List.of(s.withLock(state, l.requester()))).thenApply(v -> new Finished(null, ok,
+                l.replyTo()));
     }
 
     private CompletionStage<Finished> release(Release r) {
@@ -208,10 +208,6 @@ public final class VdiEntity extends DurableStateBehavior<VdiEntity.Command, Fam
 
     private boolean locking() {
         return (vc.cluster().current().config().flags() & ClusterFlags.USE_LOCK) != 0;
-    }
-
-    private void putState(VdiState s) {
-        registryPut(List.of(s));
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -298,7 +294,7 @@ public final class VdiEntity extends DurableStateBehavior<VdiEntity.Command, Fam
 
     /** A creation that failed after its id was taken: the id stays used (as sheep's bit does) but shows deleted. */
     private CompletionStage<Finished> abandon(int vid, Throwable e) {
-        vc.table().get(vid).ifPresent(s -> putState(s.withPending(false).withDeleted(true)));
+        vc.table().get(vid).ifPresent(s -> registryPut(List.of(s.withPending(false).withDeleted(true))));
         return CompletableFuture.failedFuture(e);
     }
 

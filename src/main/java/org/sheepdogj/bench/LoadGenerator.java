@@ -1,0 +1,152 @@
+package org.sheepdogj.bench;
+
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.apache.pekko.util.ByteString;
+import org.sheepdogj.client.Sheepdog;
+import org.sheepdogj.client.SheepdogConnection;
+import org.sheepdogj.client.SheepdogException;
+import org.sheepdogj.client.VdiHandle;
+import org.sheepdogj.protocol.ResultCode;
+
+/**
+ * A load generator that drives a VDI over the sheepdog protocol as QEMU's driver does: one connection, requests
+ * pipelined up to a queue depth, object creation and inode updates on first writes, reads straight to the objects.
+ * Prints one line of figures: operations per second, MB/s, median and 99th percentile latency.
+ *
+ * <pre>java -cp sheep.jar org.sheepdogj.bench.LoadGenerator HOST PORT VDI SIZE_MIB PATTERN BS QD SECONDS</pre>
+ * PATTERN is randread, randwrite, read or write. The VDI is created and filled first if it does not exist.
+ */
+public final class LoadGenerator {
+    private LoadGenerator() {
+    }
+
+    /** What one run measured. */
+    public record Result(double iops, double mbPerSecond, double p50Micros, double p99Micros, long ops) {
+        @Override
+        public String toString() {
+            return String.format(Locale.ROOT, "iops=%.0f mbps=%.1f p50_us=%.0f p99_us=%.0f ops=%d", iops,
+                    mbPerSecond, p50Micros, p99Micros, ops);
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length != 8) {
+            System.err.println("usage: LoadGenerator HOST PORT VDI SIZE_MIB PATTERN BS QD SECONDS");
+            System.exit(2);
+        }
+        String host = args[0];
+        int port = Integer.parseInt(args[1]);
+        String vdi = args[2];
+        long size = Long.parseLong(args[3]) << 20;
+        Result r = run(host, port, vdi, size, args[4], Integer.parseInt(args[5]), Integer.parseInt(args[6]),
+                Double.parseDouble(args[7]));
+        System.out.println(r);
+    }
+
+    public static Result run(String host, int port, String vdi, long size, String pattern, int bs, int qd,
+                             double seconds) throws Exception {
+        try (SheepdogConnection c = new SheepdogConnection(host, port)) {
+            ensureFilled(c, vdi, size);
+            try (VdiHandle h = get(VdiHandle.open(c, vdi, 0, ""))) {
+                return measure(h, size, pattern, bs, qd, seconds);
+            }
+        }
+    }
+
+    /** Creates the VDI and writes it whole once, so that the measured writes overwrite allocated objects. */
+    private static void ensureFilled(SheepdogConnection c, String vdi, long size) throws Exception {
+        try {
+            get(Sheepdog.vdiInfo(c, vdi, "", 0));
+            return;
+        } catch (Exception e) {
+            if (SheepdogException.resultOf(e) != ResultCode.NO_VDI) {
+                throw e;
+            }
+        }
+        get(Sheepdog.createVdi(c, vdi, size));
+        try (VdiHandle h = get(VdiHandle.open(c, vdi, 0, ""))) {
+            int chunk = 4 << 20;
+            byte[] data = new byte[chunk];
+            new SplittableRandom(1).nextBytes(data);
+            Semaphore inFlight = new Semaphore(4);
+            AtomicReference<Throwable> failure = new AtomicReference<>();
+            for (long off = 0; off < size; off += chunk) {
+                inFlight.acquire();
+                h.write(off, ByteString.fromArrayUnsafe(data, 0, (int) Math.min(chunk, size - off)))
+                        .whenComplete((v, e) -> {
+                            if (e != null) {
+                                failure.set(e);
+                            }
+                            inFlight.release();
+                        });
+            }
+            inFlight.acquire(4);
+            if (failure.get() != null) {
+                throw new IOException("filling " + vdi + " failed", failure.get());
+            }
+        }
+    }
+
+    private static Result measure(VdiHandle h, long size, String pattern, int bs, int qd, double seconds)
+            throws Exception {
+        boolean write = pattern.endsWith("write");
+        boolean random = pattern.startsWith("rand");
+        long blocks = size / bs;
+        byte[] payload = new byte[bs];
+        new SplittableRandom(2).nextBytes(payload);
+        ByteString data = ByteString.fromArrayUnsafe(payload);
+        long[] latencies = new long[1 << 22];
+        AtomicInteger count = new AtomicInteger();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Semaphore slots = new Semaphore(qd);
+        SplittableRandom rnd = new SplittableRandom(3);
+        long deadline = System.nanoTime() + (long) (seconds * 1e9);
+        long start = System.nanoTime();
+        long next = 0;
+        while (System.nanoTime() < deadline && failure.get() == null) {
+            if (!slots.tryAcquire(100, TimeUnit.MILLISECONDS)) {
+                continue;
+            }
+            long block = random ? rnd.nextLong(blocks) : next++ % blocks;
+            long t0 = System.nanoTime();
+            CompletionStage<?> op = write ? h.write(block * bs, data) : h.read(block * bs, bs);
+            op.whenComplete((v, e) -> {
+                if (e != null) {
+                    failure.set(e);
+                } else {
+                    int i = count.getAndIncrement();
+                    if (i < latencies.length) {
+                        latencies[i] = System.nanoTime() - t0;
+                    }
+                }
+                slots.release();
+            });
+        }
+        slots.acquire(qd);
+        double elapsed = (System.nanoTime() - start) / 1e9;
+        if (failure.get() != null) {
+            throw new IOException("the load failed", failure.get());
+        }
+        int n = Math.min(count.get(), latencies.length);
+        long[] sorted = Arrays.copyOf(latencies, n);
+        Arrays.sort(sorted);
+        double p50 = n == 0 ? 0 : sorted[n / 2] / 1e3;
+        double p99 = n == 0 ? 0 : sorted[Math.min(n - 1, (int) (n * 0.99))] / 1e3;
+        double iops = count.get() / elapsed;
+        return new Result(iops, iops * bs / 1e6, p50, p99, count.get());
+    }
+
+    private static <T> T get(CompletionStage<T> f) throws Exception {
+        return f.toCompletableFuture().get(10, TimeUnit.MINUTES);
+    }
+
+}

@@ -1,0 +1,155 @@
+package org.sheepdogj.vdi;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.pekko.util.ByteString;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sheepdogj.client.Sheepdog;
+import org.sheepdogj.client.SheepdogConnection;
+import org.sheepdogj.client.VdiHandle;
+import org.sheepdogj.protocol.ClusterFlags;
+import org.sheepdogj.protocol.Flags;
+import org.sheepdogj.protocol.Names;
+import org.sheepdogj.protocol.Oid;
+import org.sheepdogj.protocol.Opcode;
+import org.sheepdogj.protocol.Request;
+import org.sheepdogj.protocol.RequestHeader;
+import org.sheepdogj.protocol.Response;
+import org.sheepdogj.protocol.ResultCode;
+import org.sheepdogj.protocol.VdiAttr;
+import org.sheepdogj.protocol.VdiStateEntry;
+import org.sheepdogj.testing.ProcessCluster;
+import org.sheepdogj.testing.TestNode;
+
+/** VDI operations beyond the recorded conversations: locks, DISCARD_OBJ, attribute flags, and space reclaimed. */
+class VdiOperationsTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void locksWhenTheClusterIsFormattedWithLocking() throws Exception {
+        try (TestNode node = TestNode.start(dir); SheepdogConnection c = node.connect()) {
+            byte[] store = "plain\0".getBytes();
+            RequestHeader fs = RequestHeader.cluster(Opcode.MAKE_FS, Flags.WRITE, store.length, 0, 1, 0,
+                    ClusterFlags.USE_LOCK, 0, 0);
+            assertEquals(ResultCode.SUCCESS, c.execute(new Request(fs, ByteString.fromArray(store))).result());
+            int vid = get(Sheepdog.createVdi(c, "locked", 16 << 20));
+            assertEquals(ResultCode.SUCCESS, lock(c, "locked").result());
+            assertEquals(ResultCode.VDI_LOCKED, lock(c, "locked").result(), "a second open is refused");
+            assertEquals(VdiStateEntry.LOCKED, lockState(c, vid));
+            RequestHeader release = RequestHeader.vdi(Opcode.RELEASE_VDI, 0, 0, 0, vid, 0, 0, 0, 0, 0, 0);
+            assertEquals(ResultCode.SUCCESS, c.execute(Request.of(release)).result());
+            assertEquals(VdiStateEntry.UNLOCKED, lockState(c, vid));
+            assertEquals(ResultCode.SUCCESS, lock(c, "locked").result());
+        }
+    }
+
+    @Test
+    void withoutLockingLockVdiIsALookup() throws Exception {
+        try (TestNode node = TestNode.start(dir); SheepdogConnection c = node.connect()) {
+            get(Sheepdog.format(c, 1, 0));
+            get(Sheepdog.createVdi(c, "free", 16 << 20));
+            assertEquals(ResultCode.SUCCESS, lock(c, "free").result());
+            assertEquals(ResultCode.SUCCESS, lock(c, "free").result());
+            assertEquals(ResultCode.NO_VDI, lock(c, "other").result());
+        }
+    }
+
+    @Test
+    void attributesHonourExclusiveAndDelete() throws Exception {
+        try (TestNode node = TestNode.start(dir); SheepdogConnection c = node.connect()) {
+            get(Sheepdog.format(c, 1, 0));
+            get(Sheepdog.createVdi(c, "withattrs", 16 << 20));
+            byte[] attr = new VdiAttr("withattrs", "", 0, 0, "tux".getBytes(), "owner").encode();
+            assertEquals(ResultCode.SUCCESS, attr(c, attr, Flags.CREAT).result());
+            assertEquals(ResultCode.VDI_EXIST, attr(c, attr, Flags.CREAT | Flags.EXCL).result());
+            Response found = attr(c, attr, 0);
+            assertEquals(ResultCode.SUCCESS, found.result());
+            long oid = Oid.vidToAttrOid(found.header().vdiId(), found.header().attrId());
+            Response read = c.execute(Request.of(RequestHeader.obj(Opcode.READ_OBJ, 0, 0, VdiAttr.SIZE, oid, 0, 0, 0)));
+            assertArrayEquals("tux".getBytes(), VdiAttr.decode(read.payload().asByteBuffer()).value());
+            assertEquals(ResultCode.SUCCESS, attr(c, attr, Flags.DEL).result());
+            assertEquals(ResultCode.NO_OBJ, attr(c, attr, 0).result(), "deleted attributes are not found");
+            byte[] unknown = new VdiAttr("nosuchvdi", "", 0, 0, new byte[0], "k").encode();
+            assertEquals(ResultCode.NO_VDI, attr(c, unknown, Flags.CREAT).result());
+        }
+    }
+
+    @Test
+    void discardObjAndDeletionsGiveSpaceBack() throws Exception {
+        try (TestNode node = TestNode.start(dir); SheepdogConnection c = node.connect()) {
+            get(Sheepdog.format(c, 1, 0));
+            get(Sheepdog.createVdi(c, "space", 64 << 20));
+            byte[] data = new byte[4 << 20];
+            Arrays.fill(data, (byte) 9);
+            int first;
+            try (VdiHandle h = get(VdiHandle.open(c, "space", 0, ""))) {
+                first = h.vid();
+                for (int i = 0; i < 4; i++) {
+                    get(h.write((long) i << 22, ByteString.fromArray(data)));
+                }
+                assertEquals(4, dataObjects(node));
+                RequestHeader discard = RequestHeader.obj(Opcode.DISCARD_OBJ, 0, 0, 4 << 20,
+                        Oid.vidToDataOid(first, 3), 0, 0, 0).withOpcode(Opcode.DISCARD_OBJ, 0);
+                assertEquals(ResultCode.SUCCESS, c.execute(Request.of(discard)).result());
+                awaitDataObjects(node, 3);
+                get(h.snapshot("keep"));
+                get(h.write(0, ByteString.fromArray(new byte[4096])));
+                assertEquals(4, dataObjects(node), "the copy-on-write object is new; the snapshot keeps its own");
+            }
+            get(Sheepdog.deleteVdi(c, "space", "keep", 0));
+            awaitDataObjects(node, 3);
+            get(Sheepdog.deleteVdi(c, "space", "", 0));
+            awaitDataObjects(node, 0);
+            assertEquals(ResultCode.NO_VDI, lock(c, "space").result());
+        }
+    }
+
+    private static long dataObjects(TestNode node) {
+        return node.node().store().objects().list().stream().filter(Oid::isDataObj).count();
+    }
+
+    private static void awaitDataObjects(TestNode node, int n) {
+        ProcessCluster.await(Duration.ofSeconds(30), n + " data objects", () -> dataObjects(node) == n);
+    }
+
+    private static Response lock(SheepdogConnection c, String name) throws IOException {
+        RequestHeader h = RequestHeader.vdi(Opcode.LOCK_VDI, Flags.WRITE, 512, 0, 0, 0, 0, 0, 0, 0, 0);
+        ByteString payload = ByteString.fromArray(Names.field(name, 512));
+        return c.execute(new Request(h, payload));
+    }
+
+    private static Response attr(SheepdogConnection c, byte[] attr, int flags) throws IOException {
+        RequestHeader h = RequestHeader.vdi(Opcode.GET_VDI_ATTR, Flags.WRITE | flags, attr.length, 0, 0, 0, 0, 0, 0,
+                0, 0);
+        return c.execute(new Request(h, ByteString.fromArray(attr)));
+    }
+
+    private static int lockState(SheepdogConnection c, int vid) throws IOException {
+        Response r = c.execute(Request.of(RequestHeader.plain(Opcode.GET_VDI_COPIES, 0, 512 * VdiStateEntry.SIZE)));
+        ByteBuffer b = r.payload().asByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
+        for (int off = 0; off + VdiStateEntry.SIZE <= b.limit(); off += VdiStateEntry.SIZE) {
+            b.position(off);
+            VdiStateEntry e = VdiStateEntry.decode(b);
+            if (e.vid() == vid) {
+                return e.lockState();
+            }
+        }
+        throw new AssertionError("no state for " + Integer.toHexString(vid));
+    }
+
+    private static <T> T get(CompletionStage<T> f) throws Exception {
+        return f.toCompletableFuture().get(60, TimeUnit.SECONDS);
+    }
+}
