@@ -116,8 +116,17 @@ public final class VdiHandle implements AutoCloseable {
         });
     }
 
-    /** Writes, creating objects where needed, then records the new objects in the inode. */
+    /** Writes durably, creating objects where needed, then records the new objects in the inode. */
     public CompletionStage<Void> write(long offset, ByteString data) {
+        return write(offset, data, true);
+    }
+
+    /**
+     * Writes; when not {@code durable}, overwrites of existing objects are acknowledged before the disk sync and
+     * become durable with {@link #flush()}. New objects and the inode are always written durably, so that the inode
+     * never names an object that a crash could lose.
+     */
+    public CompletionStage<Void> write(long offset, ByteString data, boolean durable) {
         if (readOnly) {
             return CompletableFuture.failedFuture(new SheepdogException(Opcode.WRITE_OBJ, ResultCode.READONLY));
         }
@@ -125,7 +134,7 @@ public final class VdiHandle implements AutoCloseable {
         List<CompletableFuture<Long>> parts = new ArrayList<>();
         forEachPart(offset, data.size(), (idx, inObj, n, pos) -> {
             ByteString slice = data.slice(pos, pos + n);
-            parts.add(inOrder(idx, () -> writePart(idx, inObj, slice)));
+            parts.add(inOrder(idx, () -> writePart(idx, inObj, slice, durable)));
         });
         return CompletableFuture.allOf(parts.toArray(new CompletableFuture[0])).thenCompose(v -> {
             long min = Long.MAX_VALUE;
@@ -142,13 +151,14 @@ public final class VdiHandle implements AutoCloseable {
     }
 
     /** Writes one part; completes with the object's index if it had to be created, else -1. */
-    private CompletionStage<Long> writePart(long idx, long inObj, ByteString slice) {
+    private CompletionStage<Long> writePart(long idx, long inObj, ByteString slice, boolean durable) {
         int holder = index[(int) idx];
         int vid = vid();
         long oid = Oid.vidToDataOid(vid, idx);
         RequestHeader h;
         if (holder == vid) {
-            h = objRequest(Opcode.WRITE_OBJ, Flags.WRITE, slice.size(), oid, 0, inObj);
+            h = objRequest(Opcode.WRITE_OBJ, Flags.WRITE | (durable ? 0 : Flags.UNSYNCED), slice.size(), oid, 0,
+                    inObj);
         } else if (holder == 0) {
             h = objRequest(Opcode.CREATE_AND_WRITE_OBJ, Flags.WRITE, slice.size(), oid, 0, inObj);
         } else {
@@ -157,7 +167,7 @@ public final class VdiHandle implements AutoCloseable {
         }
         return channel.submit(new Request(h, slice)).thenCompose(r -> {
             if (r.result() == ResultCode.READONLY) {
-                return reload().thenCompose(v -> writePart(idx, inObj, slice));
+                return reload().thenCompose(v -> writePart(idx, inObj, slice, durable));
             }
             if (!r.ok()) {
                 throw new SheepdogException(h.opcode(), r.result());
@@ -215,9 +225,13 @@ public final class VdiHandle implements AutoCloseable {
         return CompletableFuture.allOf(parts.toArray(new CompletableFuture[0]));
     }
 
-    /** FLUSH_VDI; a node that writes through (INVALID_PARMS, as sheep 1.0) has nothing to flush. */
+    /**
+     * FLUSH_VDI for the writes made without durability (sheepdog-j's UNSYNCED flag); a node that only ever writes
+     * through (INVALID_PARMS, as sheep 1.0) has nothing to flush.
+     */
     public CompletionStage<Void> flush() {
-        RequestHeader h = objRequest(Opcode.FLUSH_VDI, Flags.CACHE, 0, Oid.vidToVdiOid(vid()), 0, 0);
+        RequestHeader h = objRequest(Opcode.FLUSH_VDI, Flags.CACHE | Flags.UNSYNCED, 0, Oid.vidToVdiOid(vid()), 0,
+                0);
         return channel.submit(Request.of(h)).thenAccept(r -> {
             if (!r.ok() && r.result() != ResultCode.INVALID_PARMS) {
                 throw new SheepdogException(Opcode.FLUSH_VDI, r.result());

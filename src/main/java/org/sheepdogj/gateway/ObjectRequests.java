@@ -50,7 +50,23 @@ final class ObjectRequests {
         if (policy.isReadonly(h.oid())) {
             return CompletableFuture.completedFuture(Response.of(ResultCode.READONLY));
         }
-        return objects.write(h.oid(), h.offset(), req.payload(), h.copies());
+        return objects.write(h.oid(), h.offset(), req.payload(), h.copies(), durable(h));
+    }
+
+    private static boolean durable(RequestHeader h) {
+        return !h.hasFlag(Flags.UNSYNCED);
+    }
+
+    /**
+     * FLUSH_VDI: with the UNSYNCED flag, the VDI's unsynced writes are made durable on every node. Without it the
+     * answer is sheep 1.0's: INVALID_PARMS, since every other write is durable when acknowledged (QEMU then stops
+     * sending flushes).
+     */
+    CompletionStage<Response> flush(Request req) {
+        if (!req.header().hasFlag(Flags.UNSYNCED)) {
+            return invalid();
+        }
+        return objects.flush(Oid.toVid(req.header().oid()));
     }
 
     /**
@@ -70,7 +86,7 @@ final class ObjectRequests {
         }
         long size = policy.sizeOf(h.oid());
         if (!h.hasFlag(Flags.COW) || req.payload().size() == size) {
-            return objects.create(h.oid(), h.offset(), req.payload(), h.copies());
+            return objects.create(h.oid(), h.offset(), req.payload(), h.copies(), durable(h));
         }
         return objects.read(h.cowOid(), 0, (int) size, 0).thenCompose(src -> {
             if (!src.ok()) {
@@ -80,7 +96,7 @@ final class ObjectRequests {
             int off = (int) h.offset();
             ByteString merged = base.take(off).concat(req.payload())
                     .concat(base.drop(off + req.payload().size()));
-            return objects.create(h.oid(), 0, merged, h.copies());
+            return objects.create(h.oid(), 0, merged, h.copies(), durable(h));
         });
     }
 

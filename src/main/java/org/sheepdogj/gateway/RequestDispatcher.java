@@ -54,8 +54,7 @@ public final class RequestDispatcher {
         gated(Opcode.RELEASE_VDI, vdis::release);
         gated(Opcode.DEL_VDI, vdis::delete);
         gated(Opcode.GET_VDI_ATTR, vdis::attr);
-        // writes are durable when acknowledged; like sheep 1.0, ask QEMU not to send flushes
-        gated(Opcode.FLUSH_VDI, r -> done(Response.of(ResultCode.INVALID_PARMS)));
+        gated(Opcode.FLUSH_VDI, obj::flush);
         forced(Opcode.READ_VDIS, r -> done(vdis.bitmap(r, false)));
         forced(Opcode.READ_DEL_VDIS, r -> done(vdis.bitmap(r, true)));
         forced(Opcode.GET_VDI_COPIES, r -> done(vdis.vdiStates(r)));
@@ -84,7 +83,7 @@ public final class RequestDispatcher {
         forced(Opcode.DELETE_CACHE, r -> done(Response.of(ResultCode.SUCCESS)));
         for (int op : new int[] {Opcode.CREATE_AND_WRITE_PEER, Opcode.READ_PEER, Opcode.WRITE_PEER,
                 Opcode.REMOVE_PEER, Opcode.DECREF_PEER, Opcode.GET_OBJ_LIST, Opcode.GET_EPOCH, Opcode.GET_HASH,
-                Opcode.EXIST, Opcode.OIDS_EXIST}) {
+                Opcode.EXIST, Opcode.OIDS_EXIST, Opcode.FLUSH_PEER}) {
             forced(op, peers::handle);
         }
     }

@@ -53,12 +53,42 @@ public final class ObjectIo {
     }
 
     public CompletionStage<Response> write(long oid, long offset, ByteString data, int copies) {
-        return toAll(Opcode.WRITE_PEER, Flags.WRITE, oid, offset, data, copies);
+        return write(oid, offset, data, copies, true);
+    }
+
+    /** A write; when not {@code durable}, the replicas acknowledge before their disk sync ({@link #flush} later). */
+    public CompletionStage<Response> write(long oid, long offset, ByteString data, int copies, boolean durable) {
+        return toAll(Opcode.WRITE_PEER, Flags.WRITE | unsynced(durable), oid, offset, data, copies);
     }
 
     /** Creates (or replaces) the object: zeros but for {@code data} at {@code offset}. */
     public CompletionStage<Response> create(long oid, long offset, ByteString data, int copies) {
-        return toAll(Opcode.CREATE_AND_WRITE_PEER, Flags.WRITE, oid, offset, data, copies);
+        return create(oid, offset, data, copies, true);
+    }
+
+    public CompletionStage<Response> create(long oid, long offset, ByteString data, int copies, boolean durable) {
+        return toAll(Opcode.CREATE_AND_WRITE_PEER, Flags.WRITE | unsynced(durable), oid, offset, data, copies);
+    }
+
+    private static int unsynced(boolean durable) {
+        return durable ? 0 : Flags.UNSYNCED;
+    }
+
+    /** Makes the unsynced writes of a VDI durable on every node that stores objects. */
+    public CompletionStage<Response> flush(int vid) {
+        return retrying(view -> {
+            RequestHeader h = new RequestHeader(ProtocolVersion.SHEEP, Opcode.FLUSH_PEER, 0, view.epoch(), 0, 0,
+                    Oid.vidToDataOid(vid, 0), 0, 0, 0);
+            List<CompletableFuture<Response>> answers = new ArrayList<>();
+            for (SdNode n : view.nodes()) {
+                if (!n.isGateway()) {
+                    answers.add(transport.send(n.nid(), Request.of(h)).toCompletableFuture());
+                }
+            }
+            return CompletableFuture.allOf(answers.toArray(new CompletableFuture[0])).thenApply(v -> answers.stream()
+                    .map(CompletableFuture::join).filter(r -> !r.ok()).findFirst()
+                    .orElse(Response.of(ResultCode.SUCCESS)));
+        });
     }
 
     public CompletionStage<Response> remove(long oid, int copies) {

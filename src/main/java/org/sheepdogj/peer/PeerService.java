@@ -93,6 +93,10 @@ public final class PeerService {
                     : objectRequest(req);
             case Opcode.CREATE_AND_WRITE_PEER, Opcode.WRITE_PEER, Opcode.REMOVE_PEER, Opcode.DECREF_PEER ->
                     objectRequest(req);
+            case Opcode.FLUSH_PEER -> onDisk(() -> {
+                store.flush(Oid.toVid(h.oid()));
+                return Response.of(ResultCode.SUCCESS);
+            });
             case Opcode.GET_OBJ_LIST -> h.hasFlag(Flags.RECOVERY) ? withEpoch(h, () -> atEpoch(h, () -> recoveryList(h)))
                     : onDisk(() -> objectList(h));
             case Opcode.GET_HASH -> onDisk(() -> Response.of(ResponseHeader.hash(store.sha1(h.oid()))));
@@ -180,11 +184,11 @@ public final class PeerService {
         switch (h.opcode()) {
             case Opcode.CREATE_AND_WRITE_PEER -> {
                 store.create(oid, Math.max(policy.sizeOf(oid), h.offset() + req.payload().size()), h.offset(),
-                        req.payload());
+                        req.payload(), !h.hasFlag(Flags.UNSYNCED));
                 return Response.of(ResultCode.SUCCESS);
             }
             case Opcode.WRITE_PEER -> {
-                store.write(oid, h.offset(), req.payload());
+                store.write(oid, h.offset(), req.payload(), !h.hasFlag(Flags.UNSYNCED));
                 return Response.of(ResultCode.SUCCESS);
             }
             case Opcode.READ_PEER -> {

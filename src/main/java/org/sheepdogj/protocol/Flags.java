@@ -23,6 +23,11 @@ public final class Flags {
     public static final int EXCL = 0x0200;
     /** GET_VDI_ATTR: delete the attribute. */
     public static final int DEL = 0x0400;
+    /**
+     * A sheepdog-j extension (no sheepdog client sets it): the write may be acknowledged before it is on disk, and
+     * becomes durable with a FLUSH_VDI that carries the same flag. The NBD export uses it for writes without FUA.
+     */
+    public static final int UNSYNCED = 0x0800;
 
     private Flags() {
     }

@@ -47,6 +47,9 @@ public final class Opcode {
     public static final int DISABLE_RECOVER = 0xa9;
     public static final int GET_VDI_COPIES = 0xab;
     public static final int COMPLETE_RECOVERY = 0xac;
+    public static final int FLUSH_NODES = 0xad;
+    /** Makes a node's unsynced writes of one VDI durable (obsolete in sheep 1.0; sheepdog-j's flush). */
+    public static final int FLUSH_PEER = 0xae;
     public static final int NOTIFY_VDI_ADD = 0xaf;
     public static final int DELETE_CACHE = 0xb0;
     public static final int MD_INFO = 0xb1;
@@ -135,6 +138,8 @@ public final class Opcode {
             case DISABLE_RECOVER -> "DISABLE_RECOVER";
             case GET_VDI_COPIES -> "GET_VDI_COPIES";
             case COMPLETE_RECOVERY -> "COMPLETE_RECOVERY";
+            case FLUSH_NODES -> "FLUSH_NODES";
+            case FLUSH_PEER -> "FLUSH_PEER";
             case NOTIFY_VDI_ADD -> "NOTIFY_VDI_ADD";
             case DELETE_CACHE -> "DELETE_CACHE";
             case MD_INFO -> "MD_INFO";

@@ -8,6 +8,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongFunction;
 
 /**
@@ -24,6 +25,29 @@ final class ChannelCache implements AutoCloseable {
         final FileChannel channel;
         private int users;
         private boolean retired;
+        private final AtomicLong written = new AtomicLong();
+        private long synced;
+        private final Object syncLock = new Object();
+
+        /** Counts a write that has reached the file; {@link #syncUpTo} with the number makes it durable. */
+        long wrote() {
+            return written.incrementAndGet();
+        }
+
+        /**
+         * Makes every write counted up to {@code seq} durable. Writers that arrive while a sync runs wait for it and
+         * find their write covered by the next one: one sync serves all the writes made before it started.
+         */
+        void syncUpTo(long seq) throws IOException {
+            synchronized (syncLock) {
+                if (synced >= seq) {
+                    return;
+                }
+                long covered = written.get();
+                channel.force(false);
+                synced = covered;
+            }
+        }
 
         private Handle(FileChannel channel) {
             this.channel = channel;

@@ -15,6 +15,8 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 
 import org.apache.pekko.util.ByteString;
@@ -37,6 +39,7 @@ public final class ObjectStore implements AutoCloseable {
     private final Path dir;
     private final boolean sync;
     private final ChannelCache channels;
+    private final Set<Long> unsynced = ConcurrentHashMap.newKeySet();
 
     public ObjectStore(Path dir, boolean sync, int openFiles) {
         this.dir = dir;
@@ -98,12 +101,26 @@ public final class ObjectStore implements AutoCloseable {
         return ByteString.fromArrayUnsafe(out);
     }
 
-    /** Overwrites part of an existing object. */
+    /** Overwrites part of an existing object, durably. */
     public void write(long oid, long offset, ByteString data) {
+        write(oid, offset, data, true);
+    }
+
+    /**
+     * Overwrites part of an existing object. Durable: on disk when this returns (concurrent writes to one object share
+     * a sync). Not durable: in the page cache until {@link #flush} of its VDI.
+     */
+    public void write(long oid, long offset, ByteString data, boolean durable) {
         try (ChannelCache.Handle h = channels.acquire(oid)) {
             writeFully(h.channel, offset, data);
-            if (sync) {
-                h.channel.force(false);
+            long seq = h.wrote();
+            if (!sync) {
+                return;
+            }
+            if (durable) {
+                h.syncUpTo(seq);
+            } else {
+                unsynced.add(oid);
             }
         } catch (NoSuchFileException e) {
             throw StoreException.noObject(oid);
@@ -137,6 +154,12 @@ public final class ObjectStore implements AutoCloseable {
      * {@code offset}. Zero blocks of the data are not written, so the file stays sparse.
      */
     public void create(long oid, long size, long offset, ByteString data) {
+        create(oid, size, offset, data, true);
+    }
+
+    /** As {@link #create(long, long, long, ByteString)}; not durable until {@link #flush} when not durable. */
+    public void create(long oid, long size, long offset, ByteString data, boolean durable) {
+        boolean syncNow = sync && durable;
         Path target = path(oid);
         Path tmp = dir.resolve(Oid.hex(oid) + "." + Long.toHexString(ThreadLocalRandom.current().nextLong())
                 + TMP_SUFFIX);
@@ -148,19 +171,52 @@ public final class ObjectStore implements AutoCloseable {
                 if (ch.size() < length) {
                     ch.write(ByteBuffer.allocate(1), length - 1);
                 }
-                if (sync) {
+                if (syncNow) {
                     ch.force(false);
                 }
             }
             channels.invalidate(oid);
             move(tmp, target);
-            if (sync) {
+            if (syncNow) {
                 syncDirectory();
+            } else if (sync) {
+                unsynced.add(oid);
             }
         } catch (IOException e) {
             deleteQuietly(tmp);
             throw StoreException.of("create " + Oid.hex(oid), e);
         }
+    }
+
+    /**
+     * Makes the unsynced writes of one VDI durable (every VDI's with {@code vid} -1): each object written without
+     * sync is synced, then the directory (for new objects).
+     */
+    public int flush(int vid) {
+        int n = 0;
+        for (Long oid : unsynced) {
+            if (vid >= 0 && Oid.toVid(oid) != vid) {
+                continue;
+            }
+            unsynced.remove(oid);
+            try (ChannelCache.Handle h = channels.acquire(oid)) {
+                h.syncUpTo(h.wrote());
+                n++;
+            } catch (NoSuchFileException gone) {
+                // removed since it was written: nothing to make durable
+            } catch (IOException e) {
+                unsynced.add(oid);
+                throw StoreException.of("flush " + Oid.hex(oid), e);
+            }
+        }
+        if (n > 0) {
+            try {
+                syncDirectory();
+            } catch (IOException e) {
+                throw StoreException.of("flush " + dir, e);
+            }
+        }
+        return n;
     }
 
     /** Removes an object; false if it did not exist. */

@@ -52,6 +52,10 @@ class WalkthroughTest {
                     assertArrayEquals(bytes(0xa5, 4096), read(alice, 100 * MIB - 2048, 4096));
                     assertArrayEquals(bytes(0x3c, 1 << 20), read(alice, 200 * GIB, 1 << 20));
                     assertArrayEquals(new byte[4096], read(alice, 50 * GIB, 4096));
+                    get(alice.write(64 * 1024 - 4096, pattern(0x5b, 4096), false));
+                    get(alice.flush());
+                    get(alice.write(64 * 1024 - 4096, pattern(0x5a, 4096), false));
+                    get(alice.flush());
 
                     int snapshotVid = get(alice.snapshot("snap1"));
                     assertTrue(snapshotVid != alice.vid(), "the working VDI moves to a new id");

@@ -77,6 +77,23 @@ class ObjectStoreTest {
     }
 
     @Test
+    void unsyncedWritesAreSyncedByTheFlushOfTheirVdi() {
+        try (ObjectStore s = new ObjectStore(dir, true, 8)) {
+            long a = 0x0000000100000000L;
+            long b = 0x0000000200000000L;
+            s.create(a, 4096, 0, ByteString.fromArray(new byte[] {1}), false);
+            s.create(b, 4096, 0, ByteString.fromArray(new byte[] {2}));
+            s.write(b, 1, ByteString.fromArray(new byte[] {3}), false);
+            s.write(a, 1, ByteString.fromArray(new byte[] {4}), false);
+            assertArrayEquals(new byte[] {1, 4}, s.read(a, 0, 2).toArray(), "readable before the flush");
+            assertEquals(1, s.flush(2), "only the flushed VDI's object");
+            assertEquals(0, s.flush(2));
+            assertEquals(1, s.flush(-1));
+            assertEquals(0, s.flush(-1));
+        }
+    }
+
+    @Test
     void removeListAndHash() {
         try (ObjectStore s = new ObjectStore(dir, false, 2)) {
             for (long oid = 1; oid <= 5; oid++) {
