@@ -17,26 +17,23 @@ final class Reclaimer {
     private static final Logger log = LoggerFactory.getLogger(Reclaimer.class);
     private static final int IN_FLIGHT = 16;
 
-    private record Decref(long dataOid, int generation, int count) {
-    }
-
     private final ObjectIo objects;
-    private final Queue<Decref> queue = new ArrayDeque<>();
+    private final Queue<IndexChange.Drop> queue = new ArrayDeque<>();
     private int running;
 
     Reclaimer(ObjectIo objects) {
         this.objects = objects;
     }
 
-    void decref(long dataOid, int generation, int count) {
+    void decref(IndexChange.Drop drop) {
         synchronized (this) {
-            queue.add(new Decref(dataOid, generation, count));
+            queue.add(drop);
         }
         pump();
     }
 
     private void pump() {
-        Decref next;
+        IndexChange.Drop next;
         synchronized (this) {
             if (running >= IN_FLIGHT || queue.isEmpty()) {
                 return;

@@ -367,21 +367,13 @@ public final class VdiEntity extends DurableStateBehavior<VdiEntity.Command, Fam
         int vid = lk.vid();
         return inodes.readAll(vid).thenCompose(inode -> {
             Inode.Header h = Inode.Header.decode(inode);
-            ByteBuffer b = ByteBuffer.wrap(inode).order(ByteOrder.LITTLE_ENDIAN);
-            int dropped = 0;
-            for (int i = 0; i < Inode.DATA_INDEX_COUNT; i++) {
-                int entry = b.getInt(Inode.indexOffset(i));
-                if (entry != 0) {
-                    int g = Inode.grefOffset(i);
-                    vc.reclaimer().decref(Oid.vidToDataOid(entry, i), b.getInt(g), b.getInt(g + 4));
-                    dropped++;
-                }
-            }
+            List<IndexChange.Drop> drops = IndexChange.all(inode);
+            drops.forEach(vc.reclaimer()::decref);
             byte[] wiped = h.withVdiSize(0).toBytes();
             java.util.Arrays.fill(wiped, Inode.NAME_OFFSET, Inode.NAME_OFFSET + Names.FIELD_LEN, (byte) 0);
             System.arraycopy(inode, Inode.LOOKUP_READ_SIZE + 4, wiped, Inode.LOOKUP_READ_SIZE + 4,
                     Inode.HEADER_SIZE - Inode.LOOKUP_READ_SIZE - 4);
-            int references = dropped;
+            int references = drops.size();
             return inodes.create(vid, wiped).thenCompose(v -> {
                 VdiState s = vc.table().get(vid).orElseThrow();
                 return registryPut(List.of(s.withDeleted(true)));
@@ -489,16 +481,7 @@ public final class VdiEntity extends DurableStateBehavior<VdiEntity.Command, Fam
                 check(vc.objects().write(oid, offset, payload, 0))
                         .thenCompose(v -> inodes.write(vid, Inode.grefOffset(start), new byte[count * 8]))
                         .thenApply(v -> {
-                            ByteBuffer ov = ByteBuffer.wrap(old[0]).order(ByteOrder.LITTLE_ENDIAN);
-                            ByteBuffer or = ByteBuffer.wrap(old[1]).order(ByteOrder.LITTLE_ENDIAN);
-                            ByteBuffer nv = ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN);
-                            for (int i = 0; i < count; i++) {
-                                int before = ov.getInt(i * 4);
-                                if (before != 0 && before != nv.getInt(i * 4)) {
-                                    vc.reclaimer().decref(Oid.vidToDataOid(before, start + i), or.getInt(i * 8),
-                                            or.getInt(i * 8 + 4));
-                                }
-                            }
+                            IndexChange.dropped(start, old[0], old[1], data).forEach(vc.reclaimer()::decref);
                             return new Finished(null, VdiReply.of(ResultCode.SUCCESS), replyTo);
                         }));
     }
