@@ -22,8 +22,9 @@ import org.sheepdogj.protocol.ResultCode;
  * pipelined up to a queue depth, object creation and inode updates on first writes, reads straight to the objects.
  * Prints one line of figures: operations per second, MB/s, median and 99th percentile latency.
  *
- * <pre>java -cp sheep.jar org.sheepdogj.bench.LoadGenerator HOST PORT VDI SIZE_MIB PATTERN BS QD SECONDS</pre>
- * PATTERN is randread, randwrite, read or write. The VDI is created and filled first if it does not exist.
+ * <pre>java -cp sheep.jar org.sheepdogj.bench.LoadGenerator HOST PORT VDI SIZE_MIB PATTERN BS QD SECONDS [unsynced]</pre>
+ * PATTERN is randread, randwrite, read or write. The VDI is created and filled first if it does not exist. With
+ * {@code unsynced}, writes are durable at flush (as QEMU's cache=writeback expects), with one flush at the end.
  */
 public final class LoadGenerator {
     private LoadGenerator() {
@@ -39,8 +40,8 @@ public final class LoadGenerator {
     }
 
     public static void main(String[] args) throws Exception {
-        if (args.length != 8) {
-            System.err.println("usage: LoadGenerator HOST PORT VDI SIZE_MIB PATTERN BS QD SECONDS");
+        if (args.length != 8 && !(args.length == 9 && "unsynced".equals(args[8]))) {
+            System.err.println("usage: LoadGenerator HOST PORT VDI SIZE_MIB PATTERN BS QD SECONDS [unsynced]");
             System.exit(2);
         }
         String host = args[0];
@@ -48,16 +49,18 @@ public final class LoadGenerator {
         String vdi = args[2];
         long size = Long.parseLong(args[3]) << 20;
         Result r = run(host, port, vdi, size, args[4], Integer.parseInt(args[5]), Integer.parseInt(args[6]),
-                Double.parseDouble(args[7]));
+                Double.parseDouble(args[7]), args.length == 9);
         System.out.println(r);
     }
 
     public static Result run(String host, int port, String vdi, long size, String pattern, int bs, int qd,
-                             double seconds) throws Exception {
+                             double seconds, boolean unsynced) throws Exception {
         try (SheepdogConnection c = new SheepdogConnection(host, port)) {
             ensureFilled(c, vdi, size);
             try (VdiHandle h = get(VdiHandle.open(c, vdi, 0, ""))) {
-                return measure(h, size, pattern, bs, qd, seconds);
+                Result r = measure(h, size, pattern, bs, qd, seconds, !unsynced);
+                get(h.flush());
+                return r;
             }
         }
     }
@@ -96,8 +99,8 @@ public final class LoadGenerator {
         }
     }
 
-    private static Result measure(VdiHandle h, long size, String pattern, int bs, int qd, double seconds)
-            throws Exception {
+    private static Result measure(VdiHandle h, long size, String pattern, int bs, int qd, double seconds,
+                                  boolean durable) throws Exception {
         boolean write = pattern.endsWith("write");
         boolean random = pattern.startsWith("rand");
         long blocks = size / bs;
@@ -118,7 +121,7 @@ public final class LoadGenerator {
             }
             long block = random ? rnd.nextLong(blocks) : next++ % blocks;
             long t0 = System.nanoTime();
-            CompletionStage<?> op = write ? h.write(block * bs, data) : h.read(block * bs, bs);
+            CompletionStage<?> op = write ? h.write(block * bs, data, durable) : h.read(block * bs, bs);
             op.whenComplete((v, e) -> {
                 if (e != null) {
                     failure.set(e);

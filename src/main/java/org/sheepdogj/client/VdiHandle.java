@@ -24,7 +24,8 @@ import org.sheepdogj.protocol.ResultCode;
  * An open VDI, used as QEMU's sheepdog driver uses one ({@code block/sheepdog.c}): the inode's index is kept in
  * memory; a read goes to the object that holds each part (zeros where none does); a write creates the object on
  * first use (copying it from a snapshot when it still belongs to one) and then records the new objects in the
- * inode's index. Many requests run at once; writes to the same object are kept in order.
+ * inode's index. Many requests run at once; a write that must create or copy an object waits for the writes to that
+ * object before it, and those after it wait for it, so an object is created once.
  */
 public final class VdiHandle implements AutoCloseable {
     private final RequestChannel channel;
@@ -134,7 +135,11 @@ public final class VdiHandle implements AutoCloseable {
         List<CompletableFuture<Long>> parts = new ArrayList<>();
         forEachPart(offset, data.size(), (idx, inObj, n, pos) -> {
             ByteString slice = data.slice(pos, pos + n);
-            parts.add(inOrder(idx, () -> writePart(idx, inObj, slice, durable)));
+            if (index[(int) idx] == vid() && !objectTails.containsKey(idx)) {
+                parts.add(writePart(idx, inObj, slice, durable).toCompletableFuture());
+            } else {
+                parts.add(inOrder(idx, () -> writePart(idx, inObj, slice, durable)));
+            }
         });
         return CompletableFuture.allOf(parts.toArray(new CompletableFuture[0])).thenCompose(v -> {
             long min = Long.MAX_VALUE;
