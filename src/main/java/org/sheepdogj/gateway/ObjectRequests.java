@@ -4,6 +4,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 import org.apache.pekko.util.ByteString;
+import org.sheepdogj.cache.ObjectCache;
 import org.sheepdogj.peer.ObjectIo;
 import org.sheepdogj.peer.ObjectPolicy;
 import org.sheepdogj.protocol.Flags;
@@ -24,17 +25,28 @@ final class ObjectRequests {
     private final ObjectIo objects;
     private final ObjectPolicy policy;
     private final VdiService vdis;
+    private final ObjectCache cache;
 
-    ObjectRequests(ObjectIo objects, VdiService vdis) {
+    /** With a null {@code cache}, requests go to the replicas whatever they ask for. */
+    ObjectRequests(ObjectIo objects, VdiService vdis, ObjectCache cache) {
         this.objects = objects;
         this.policy = objects.policy();
         this.vdis = vdis;
+        this.cache = cache;
+    }
+
+    /** The client asked for write-back caching (QEMU's default) and this node has an object cache. */
+    private boolean cached(RequestHeader h) {
+        return cache != null && h.hasFlag(Flags.CACHE) && !h.hasFlag(Flags.DIRECT) && ObjectCache.cacheable(h.oid());
     }
 
     CompletionStage<Response> read(Request req) {
         RequestHeader h = req.header();
         if (outOfBounds(h, h.dataLength())) {
             return invalid();
+        }
+        if (cached(h)) {
+            return cache.read(h.oid(), h.offset(), h.dataLength(), h.copies());
         }
         return objects.read(h.oid(), h.offset(), h.dataLength(), h.copies());
     }
@@ -50,6 +62,9 @@ final class ObjectRequests {
         if (policy.isReadonly(h.oid())) {
             return CompletableFuture.completedFuture(Response.of(ResultCode.READONLY));
         }
+        if (cached(h)) {
+            return cache.write(h.oid(), h.offset(), req.payload(), h.copies());
+        }
         return objects.write(h.oid(), h.offset(), req.payload(), h.copies(), durable(h));
     }
 
@@ -63,10 +78,27 @@ final class ObjectRequests {
      * sending flushes).
      */
     CompletionStage<Response> flush(Request req) {
-        if (!req.header().hasFlag(Flags.UNSYNCED)) {
-            return invalid();
+        int vid = Oid.toVid(req.header().oid());
+        boolean unsynced = req.header().hasFlag(Flags.UNSYNCED);
+        if (cache != null) {
+            return cache.flush(vid).thenCompose(r -> r.ok() && unsynced ? objects.flush(vid)
+                    : CompletableFuture.completedFuture(r));
         }
-        return objects.flush(Oid.toVid(req.header().oid()));
+        return unsynced ? objects.flush(vid) : invalid();
+    }
+
+    /** DELETE_CACHE and CACHE_PURGE: the cached objects of a VDI (or of all with no VDI) are flushed and dropped. */
+    CompletionStage<Response> purgeCache(Request req) {
+        if (cache == null) {
+            return CompletableFuture.completedFuture(Response.of(ResultCode.SUCCESS));
+        }
+        long oid = req.header().oid();
+        return cache.purge(oid == 0 ? -1 : Oid.toVid(oid));
+    }
+
+    /** GET_CACHE_INFO. */
+    CompletionStage<Response> cacheInfo() {
+        return CompletableFuture.completedFuture(cache == null ? Response.of(ResultCode.NO_SUPPORT) : cache.info());
     }
 
     /**
@@ -85,10 +117,15 @@ final class ObjectRequests {
             return CompletableFuture.completedFuture(Response.of(ResultCode.READONLY));
         }
         long size = policy.sizeOf(h.oid());
+        CompletionStage<Void> uncached = cache == null ? CompletableFuture.completedFuture(null)
+                : cache.invalidate(h.oid());
         if (!h.hasFlag(Flags.COW) || req.payload().size() == size) {
-            return objects.create(h.oid(), h.offset(), req.payload(), h.copies(), durable(h));
+            return uncached.thenCompose(v -> objects.create(h.oid(), h.offset(), req.payload(), h.copies(),
+                    durable(h)));
         }
-        return objects.read(h.cowOid(), 0, (int) size, 0).thenCompose(src -> {
+        CompletionStage<Response> source = cache != null ? cache.read(h.cowOid(), 0, (int) size, 0)
+                : objects.read(h.cowOid(), 0, (int) size, 0);
+        return uncached.thenCompose(v -> source).thenCompose(src -> {
             if (!src.ok()) {
                 return CompletableFuture.completedFuture(src);
             }
@@ -101,7 +138,10 @@ final class ObjectRequests {
     }
 
     CompletionStage<Response> remove(Request req) {
-        return objects.remove(req.header().oid(), req.header().copies());
+        long oid = req.header().oid();
+        CompletionStage<Void> uncached = cache == null ? CompletableFuture.completedFuture(null)
+                : cache.invalidate(oid);
+        return uncached.thenCompose(v -> objects.remove(oid, req.header().copies()));
     }
 
     CompletionStage<Response> decref(Request req) {

@@ -6,6 +6,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 
+import org.sheepdogj.cache.ObjectCache;
 import org.sheepdogj.cluster.ClusterService;
 import org.sheepdogj.cluster.ClusterView;
 import org.sheepdogj.peer.ObjectIo;
@@ -38,10 +39,10 @@ public final class RequestDispatcher {
     private final ClusterService cluster;
 
     public RequestDispatcher(ClusterService cluster, VdiService vdis, PeerService peers, ObjectIo objects,
-                             ObjectStore store, RecoveryRequests recovery, int maxBlockSizeShift,
+                             ObjectStore store, ObjectCache cache, RecoveryRequests recovery, int maxBlockSizeShift,
                              NodeControl control) {
         this.cluster = cluster;
-        ObjectRequests obj = new ObjectRequests(objects, vdis);
+        ObjectRequests obj = new ObjectRequests(objects, vdis, cache);
         gated(Opcode.CREATE_AND_WRITE_OBJ, obj::create);
         gated(Opcode.READ_OBJ, obj::read);
         gated(Opcode.WRITE_OBJ, obj::write);
@@ -80,7 +81,9 @@ public final class RequestDispatcher {
         forced(Opcode.GET_RECOVERY, r -> recovery.get());
         forced(Opcode.SET_RECOVERY, recovery::set);
         forced(Opcode.FLUSH_DEL_CACHE, r -> done(Response.of(ResultCode.SUCCESS)));
-        forced(Opcode.DELETE_CACHE, r -> done(Response.of(ResultCode.SUCCESS)));
+        gated(Opcode.DELETE_CACHE, obj::purgeCache);
+        gated(Opcode.CACHE_PURGE, obj::purgeCache);
+        gated(Opcode.GET_CACHE_INFO, r -> obj.cacheInfo());
         for (int op : new int[] {Opcode.CREATE_AND_WRITE_PEER, Opcode.READ_PEER, Opcode.WRITE_PEER,
                 Opcode.REMOVE_PEER, Opcode.DECREF_PEER, Opcode.GET_OBJ_LIST, Opcode.GET_EPOCH, Opcode.GET_HASH,
                 Opcode.EXIST, Opcode.OIDS_EXIST, Opcode.FLUSH_PEER}) {

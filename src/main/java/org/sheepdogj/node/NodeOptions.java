@@ -64,6 +64,10 @@ public final class NodeOptions implements Callable<Config> {
             description = "recovery throttle: at most N objects per interval of MS milliseconds")
     String recovery;
 
+    @Option(names = {"-w", "--cache"}, paramLabel = "size=MIB",
+            description = "object cache of MIB mebibytes for clients that ask for write-back caching")
+    String cache;
+
     @Option(names = {"-f", "--foreground"}, description = "accepted for compatibility; the node always runs in the foreground")
     boolean foreground;
 
@@ -95,6 +99,12 @@ public final class NodeOptions implements Callable<Config> {
             m.put("sheepdog.gateway", true);
         }
         put(m, "sheepdog.log-level", logLevel);
+        if (cache != null) {
+            if (!cache.matches("size=\\d+")) {
+                throw new IllegalArgumentException("-w wants size=MIB, not '" + cache + "'");
+            }
+            m.put("sheepdog.object-cache.size", cache.substring(5) + "MiB");
+        }
         if (recovery != null) {
             for (String part : recovery.split(",")) {
                 String[] kv = part.split("=", 2);

@@ -17,7 +17,7 @@ public record NodeSettings(Path store, int port, String bindAddress, String adve
                            List<String> join, boolean nosync, int zone, int vnodes, boolean gateway, String logLevel,
                            int nbdPort, int httpPort, int maxBlockSizeShift, int maxDataLength, int maxInFlight,
                            long connectionBytes, long nodeBytes, int openFiles,
-                           RecoveryManager.Throttle recoveryThrottle) {
+                           RecoveryManager.Throttle recoveryThrottle, long objectCacheBytes) {
 
     public static NodeSettings from(Config root) {
         Config c = root.getConfig("sheepdog");
@@ -35,7 +35,8 @@ public record NodeSettings(Path store, int port, String bindAddress, String adve
                 c.getInt("protocol.max-in-flight-per-connection"),
                 c.getBytes("protocol.connection-byte-budget"), c.getBytes("protocol.node-byte-budget"),
                 c.getInt("open-files"), new RecoveryManager.Throttle(c.getInt("recovery.parallel"),
-                c.getInt("recovery.max-per-interval"), c.getDuration("recovery.interval")));
+                c.getInt("recovery.max-per-interval"), c.getDuration("recovery.interval")),
+                c.getBytes("object-cache.size"));
     }
 
     /** The machine's first non-loopback IPv4 address, as sheep picks its own address; loopback if none. */

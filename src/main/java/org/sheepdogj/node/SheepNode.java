@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.apache.pekko.actor.Address;
 import org.apache.pekko.actor.CoordinatedShutdown;
@@ -21,6 +22,7 @@ import org.apache.pekko.cluster.typed.Join;
 import org.apache.pekko.cluster.typed.JoinSeedNodes;
 import org.apache.pekko.cluster.typed.SingletonActor;
 import org.apache.pekko.util.ByteString;
+import org.sheepdogj.cache.ObjectCache;
 import org.sheepdogj.cluster.ClusterCoordinator;
 import org.sheepdogj.cluster.ClusterManager;
 import org.sheepdogj.cluster.ClusterService;
@@ -46,6 +48,7 @@ import org.sheepdogj.protocol.ResultCode;
 import org.sheepdogj.protocol.SdNode;
 import org.sheepdogj.store.ClusterConfig;
 import org.sheepdogj.store.NodeStore;
+import org.sheepdogj.store.ObjectStore;
 import org.sheepdogj.vdi.VdiService;
 import org.sheepdogj.vdi.VdiTable;
 import org.slf4j.Logger;
@@ -129,7 +132,8 @@ public final class SheepNode implements NodeControl {
         this.vdis = new VdiService(system, clusterState, objects, table, self.nid(), settings.maxBlockSizeShift());
         this.clusterService = new ClusterService(system, clusterState, store, io, coordinator,
                 vdis::resetForFormat);
-        this.dispatcher = new RequestDispatcher(clusterService, vdis, peers, objects, store.objects(),
+        ObjectCache cache = objectCache(settings, store, io);
+        this.dispatcher = new RequestDispatcher(clusterService, vdis, peers, objects, store.objects(), cache,
                 new RecoveryRequests(recovery, system.scheduler()), settings.maxBlockSizeShift(), this);
         this.server = new SheepdogServer(system, dispatcher, clusterState, new SheepdogServer.Limits(
                 settings.maxDataLength(), settings.maxInFlight(), settings.connectionBytes(), settings.nodeBytes()));
@@ -191,6 +195,22 @@ public final class SheepNode implements NodeControl {
             c = c.getCause();
         }
         return c.getMessage() == null ? c.toString() : c.getMessage();
+    }
+
+    /** The object cache, if one is configured; what a crash left dirty in it is flushed once the cluster runs. */
+    private ObjectCache objectCache(NodeSettings s, NodeStore store, Executor io) {
+        if (s.objectCacheBytes() <= 0) {
+            return null;
+        }
+        ObjectCache cache = new ObjectCache(new ObjectStore(store.root().resolve("cache"), !s.nosync(),
+                s.openFiles()), objects, s.objectCacheBytes(), io);
+        AtomicBoolean flushed = new AtomicBoolean();
+        clusterState.subscribe(v -> {
+            if (v.running() && flushed.compareAndSet(false, true)) {
+                cache.flush(-1);
+            }
+        });
+        return cache;
     }
 
     private static SdNode selfNode(NodeSettings s, NodeStore store) {

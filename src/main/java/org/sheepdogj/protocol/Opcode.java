@@ -57,6 +57,9 @@ public final class Opcode {
     public static final int MD_UNPLUG = 0xb3;
     public static final int GET_HASH = 0xb4;
     public static final int REWEIGHT = 0xb5;
+    /** The object cache's state (sheep 0.x; obsolete in 1.0, served again by sheepdog-j). */
+    public static final int GET_CACHE_INFO = 0xb6;
+    public static final int CACHE_PURGE = 0xb7;
     public static final int STAT = 0xb8;
     public static final int GET_LOGLEVEL = 0xb9;
     public static final int SET_LOGLEVEL = 0xba;
@@ -147,6 +150,8 @@ public final class Opcode {
             case MD_UNPLUG -> "MD_UNPLUG";
             case GET_HASH -> "GET_HASH";
             case REWEIGHT -> "REWEIGHT";
+            case GET_CACHE_INFO -> "GET_CACHE_INFO";
+            case CACHE_PURGE -> "CACHE_PURGE";
             case STAT -> "STAT";
             case GET_LOGLEVEL -> "GET_LOGLEVEL";
             case SET_LOGLEVEL -> "SET_LOGLEVEL";

@@ -30,7 +30,7 @@ public final class TestNode implements AutoCloseable {
     }
 
     public static TestNode start(Path store, Map<String, Object> extra) {
-        int port = Ports.free();
+        int port = (Integer) extra.getOrDefault("sheepdog.port", Ports.free());
         Map<String, Object> m = new HashMap<>();
         m.put("sheepdog.store", store.toString());
         m.put("sheepdog.port", port);
