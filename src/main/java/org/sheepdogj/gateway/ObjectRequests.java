@@ -56,11 +56,9 @@ final class ObjectRequests {
         if (Oid.isVdiObj(h.oid())) {
             return vdis.writeInode(req, false);
         }
-        if (outOfBounds(h, req.payload().size())) {
-            return invalid();
-        }
-        if (policy.isReadonly(h.oid())) {
-            return CompletableFuture.completedFuture(Response.of(ResultCode.READONLY));
+        Response refused = refusal(h, req.payload().size());
+        if (refused != null) {
+            return CompletableFuture.completedFuture(refused);
         }
         if (cached(h)) {
             return cache.write(h.oid(), h.offset(), req.payload(), h.copies());
@@ -110,11 +108,9 @@ final class ObjectRequests {
         if (Oid.isVdiObj(h.oid())) {
             return vdis.writeInode(req, true);
         }
-        if (outOfBounds(h, req.payload().size())) {
-            return invalid();
-        }
-        if (policy.isReadonly(h.oid())) {
-            return CompletableFuture.completedFuture(Response.of(ResultCode.READONLY));
+        Response refused = refusal(h, req.payload().size());
+        if (refused != null) {
+            return CompletableFuture.completedFuture(refused);
         }
         long size = policy.sizeOf(h.oid());
         CompletionStage<Void> uncached = cache == null ? CompletableFuture.completedFuture(null)
@@ -147,6 +143,14 @@ final class ObjectRequests {
     CompletionStage<Response> decref(Request req) {
         RequestHeader h = req.header();
         return objects.decref(h.oid() & ~Oid.LEDGER_BIT, h.refGeneration(), h.refCount());
+    }
+
+    /** Why a write or create of a data object may not run (out of bounds, or a snapshot's), or null. */
+    private Response refusal(RequestHeader h, long length) {
+        if (outOfBounds(h, length)) {
+            return Response.of(ResultCode.INVALID_PARMS);
+        }
+        return policy.isReadonly(h.oid()) ? Response.of(ResultCode.READONLY) : null;
     }
 
     /** Data and VM-state objects have a fixed size; no request may reach past it or past the flat index. */

@@ -14,7 +14,6 @@ import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Tcp;
 import org.apache.pekko.util.ByteString;
 import org.sheepdogj.cluster.ClusterState;
-import org.sheepdogj.protocol.Opcode;
 import org.sheepdogj.protocol.Response;
 import org.sheepdogj.protocol.ResultCode;
 import org.slf4j.Logger;
@@ -110,9 +109,5 @@ public final class SheepdogServer {
     public CompletionStage<?> unbind() {
         Tcp.ServerBinding b = binding;
         return b == null ? java.util.concurrent.CompletableFuture.completedFuture(null) : b.unbind();
-    }
-
-    static String describe(int opcode) {
-        return Opcode.name(opcode);
     }
 }

@@ -22,7 +22,6 @@ import org.apache.pekko.stream.javadsl.Keep;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.stream.javadsl.Tcp;
-import org.apache.pekko.util.ByteString;
 import org.sheepdogj.protocol.FrameParser;
 import org.sheepdogj.protocol.NodeId;
 import org.sheepdogj.protocol.Request;

@@ -51,11 +51,6 @@ public abstract class FrameParser<T> {
         buffer = buffer.concat(bytes);
     }
 
-    /** Bytes received but not yet part of a returned frame. */
-    public int buffered() {
-        return buffer.size();
-    }
-
     /**
      * The next complete frame, or null if more bytes are needed.
      *

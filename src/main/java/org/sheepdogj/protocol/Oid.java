@@ -31,10 +31,6 @@ public final class Oid {
         return VDI_ATTR_BIT | ((vid & 0xffffffL) << VDI_SPACE_SHIFT) | (attrId & 0xffffffffL);
     }
 
-    public static long vidToVmstateOid(int vid, long index) {
-        return VMSTATE_BIT | vidToDataOid(vid, index);
-    }
-
     public static long ledgerOid(long dataOid) {
         return LEDGER_BIT | dataOid;
     }
@@ -57,10 +53,6 @@ public final class Oid {
 
     public static boolean isVmstateObj(long oid) {
         return (oid & VMSTATE_BIT) != 0;
-    }
-
-    public static boolean isLedgerObj(long oid) {
-        return (oid & LEDGER_BIT) != 0;
     }
 
     public static boolean isMetaObj(long oid) {

@@ -138,17 +138,8 @@ public record RequestHeader(int protoVer, int opcode, int flags, int epoch, int 
         return new RequestHeader(protoVer, opcode, flags, epoch, newId, dataLength, w0, w1, w2, w3);
     }
 
-    public RequestHeader withFlags(int newFlags) {
-        return new RequestHeader(protoVer, opcode, newFlags, epoch, id, dataLength, w0, w1, w2, w3);
-    }
-
     public RequestHeader withDataLength(int newLength) {
         return new RequestHeader(protoVer, opcode, flags, epoch, id, newLength, w0, w1, w2, w3);
-    }
-
-    public RequestHeader withObject(long oid, long cowOid, int copies, long offset) {
-        long word2 = (w2 & ~0xffL) | (copies & 0xff);
-        return new RequestHeader(protoVer, opcode, flags, epoch, id, dataLength, oid, cowOid, word2, offset);
     }
 
     public static RequestHeader decode(ByteBuffer buf) {

@@ -5,10 +5,8 @@ import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 import org.sheepdogj.cluster.ClusterView;
 import org.sheepdogj.peer.ObjectPolicy;
@@ -66,11 +64,5 @@ record RecoveryPlan(int epoch, Map<Long, List<Source>> objects, List<Long> order
             }
         }
         return false;
-    }
-
-    Set<NodeId> sourceNodes() {
-        Set<NodeId> out = new HashSet<>();
-        objects.values().forEach(l -> l.forEach(s -> out.add(s.node())));
-        return out;
     }
 }

@@ -70,8 +70,4 @@ public final class RecoveryTracker implements RecoveryGate {
     void endListing() {
         listed.complete(null);
     }
-
-    public int pendingCount() {
-        return pending.size();
-    }
 }

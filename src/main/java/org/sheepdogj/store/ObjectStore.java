@@ -53,14 +53,6 @@ public final class ObjectStore implements AutoCloseable {
         }
     }
 
-    public Path directory() {
-        return dir;
-    }
-
-    public boolean syncs() {
-        return sync;
-    }
-
     Path path(long oid) {
         return dir.resolve(Oid.hex(oid));
     }
