@@ -5,6 +5,7 @@ import java.nio.ByteOrder;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -31,6 +32,7 @@ import org.sheepdogj.cluster.ClusterView;
 import org.sheepdogj.gateway.NodeControl;
 import org.sheepdogj.gateway.RequestDispatcher;
 import org.sheepdogj.gateway.SheepdogServer;
+import org.sheepdogj.nbd.NbdServer;
 import org.sheepdogj.peer.ObjectIo;
 import org.sheepdogj.peer.PeerService;
 import org.sheepdogj.peer.RoutingPeerTransport;
@@ -74,6 +76,9 @@ public final class SheepNode implements NodeControl {
     private final ClusterService clusterService;
     private final RequestDispatcher dispatcher;
     private final SheepdogServer server;
+    private final NbdServer nbd;
+    /** The largest NBD read or write: the block size limit the export advertises. */
+    private static final int NBD_MAX_REQUEST = 32 << 20;
     private final CompletableFuture<Integer> terminated = new CompletableFuture<>();
     /** The process exit status once the node stops; a node removed from the cluster (downed) exits with 3. */
     private volatile int exitStatus = 3;
@@ -137,6 +142,8 @@ public final class SheepNode implements NodeControl {
                 new RecoveryRequests(recovery, system.scheduler()), settings.maxBlockSizeShift(), this);
         this.server = new SheepdogServer(system, dispatcher, clusterState, new SheepdogServer.Limits(
                 settings.maxDataLength(), settings.maxInFlight(), settings.connectionBytes(), settings.nodeBytes()));
+        this.nbd = settings.nbdPort() == 0 ? null : new NbdServer(system, dispatcher::handle,
+                NBD_MAX_REQUEST, settings.connectionBytes());
         joinCluster(settings);
         system.getWhenTerminated().whenComplete((d, e) -> {
             boolean downed = CoordinatedShutdown.get(system).getShutdownReason()
@@ -175,18 +182,25 @@ public final class SheepNode implements NodeControl {
             store.close();
             throw new StartupException("cannot start: " + e.getMessage());
         }
-        try {
-            node.server.bind(settings.bindAddress(), settings.port()).toCompletableFuture().get(30, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            node.stop(2, Duration.ZERO);
-            throw new StartupException("cannot listen on " + settings.bindAddress() + ":" + settings.port() + ": "
-                    + rootMessage(e));
+        node.listen(node.server.bind(settings.bindAddress(), settings.port()), settings.port());
+        if (node.nbd != null) {
+            node.listen(node.nbd.bind(settings.bindAddress(), settings.nbdPort()), settings.nbdPort());
         }
         log.info("node {} started: store {}, zone {}, {} vnodes{}{}", node.clusterState.current().self().nid(),
                 settings.store(), node.clusterState.current().self().zone(),
                 settings.vnodes() < 0 ? "auto" : settings.vnodes(), settings.gateway() ? ", gateway only" : "",
                 settings.nosync() ? ", nosync" : "");
         return node;
+    }
+
+    private void listen(CompletionStage<?> binding, int port) {
+        try {
+            binding.toCompletableFuture().get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            stop(2, Duration.ZERO);
+            throw new StartupException("cannot listen on " + settings.bindAddress() + ":" + port + ": "
+                    + rootMessage(e));
+        }
     }
 
     private static String rootMessage(Throwable e) {
@@ -292,6 +306,9 @@ public final class SheepNode implements NodeControl {
         exitStatus = status;
         CompletableFuture.delayedExecutor(delay.toMillis(), TimeUnit.MILLISECONDS).execute(() -> {
             server.unbind();
+            if (nbd != null) {
+                nbd.unbind();
+            }
             system.terminate();
         });
     }
