@@ -97,17 +97,12 @@ public final class VdiHandle implements AutoCloseable {
 
     public CompletionStage<ByteString> read(long offset, int length) {
         checkRange(offset, length);
+        long objSize = objectSize();
+        if (length > 0 && offset / objSize == (offset + length - 1) / objSize) {
+            return readPart(offset / objSize, offset % objSize, length);
+        }
         List<CompletableFuture<ByteString>> parts = new ArrayList<>();
-        forEachPart(offset, length, (idx, inObj, n, pos) -> {
-            int holder = index[(int) idx];
-            if (holder == 0) {
-                parts.add(CompletableFuture.completedFuture(ByteString.fromArrayUnsafe(new byte[n])));
-                return;
-            }
-            RequestHeader h = objRequest(Opcode.READ_OBJ, 0, n, Oid.vidToDataOid(holder, idx), 0, inObj);
-            parts.add(Sheepdog.expect(channel.submit(Request.of(h)), Opcode.READ_OBJ)
-                    .thenApply(Response::payload).toCompletableFuture());
-        });
+        forEachPart(offset, length, (idx, inObj, n, pos) -> parts.add(readPart(idx, inObj, n).toCompletableFuture()));
         return CompletableFuture.allOf(parts.toArray(new CompletableFuture[0])).thenApply(v -> {
             ByteString all = ByteString.emptyByteString();
             for (CompletableFuture<ByteString> p : parts) {
@@ -115,6 +110,16 @@ public final class VdiHandle implements AutoCloseable {
             }
             return all;
         });
+    }
+
+    /** One object's part: from the object that holds it, or zeros where none does. */
+    private CompletionStage<ByteString> readPart(long idx, long inObj, int n) {
+        int holder = index[(int) idx];
+        if (holder == 0) {
+            return CompletableFuture.completedFuture(ByteString.fromArrayUnsafe(new byte[n]));
+        }
+        RequestHeader h = objRequest(Opcode.READ_OBJ, 0, n, Oid.vidToDataOid(holder, idx), 0, inObj);
+        return Sheepdog.expect(channel.submit(Request.of(h)), Opcode.READ_OBJ).thenApply(Response::payload);
     }
 
     /** Writes durably, creating objects where needed, then records the new objects in the inode. */
@@ -132,6 +137,12 @@ public final class VdiHandle implements AutoCloseable {
             return CompletableFuture.failedFuture(new SheepdogException(Opcode.WRITE_OBJ, ResultCode.READONLY));
         }
         checkRange(offset, data.size());
+        long objSize = objectSize();
+        long firstIdx = offset / objSize;
+        if (data.size() > 0 && (offset + data.size() - 1) / objSize == firstIdx && index[(int) firstIdx] == vid()
+                && !objectTails.containsKey(firstIdx)) {
+            return overwrite(firstIdx, offset % objSize, data, durable);
+        }
         List<CompletableFuture<Long>> parts = new ArrayList<>();
         forEachPart(offset, data.size(), (idx, inObj, n, pos) -> {
             ByteString slice = data.slice(pos, pos + n);
@@ -153,6 +164,12 @@ public final class VdiHandle implements AutoCloseable {
             }
             return max < 0 ? CompletableFuture.completedFuture(null) : writeIndex(min, max);
         });
+    }
+
+    /** The common case of a write within one object this VDI already holds: one WRITE_OBJ, nothing else. */
+    private CompletionStage<Void> overwrite(long idx, long inObj, ByteString data, boolean durable) {
+        return writePart(idx, inObj, data, durable).thenCompose(created -> created >= 0
+                ? writeIndex(created, created) : CompletableFuture.completedFuture(null));
     }
 
     /** Writes one part; completes with the object's index if it had to be created, else -1. */

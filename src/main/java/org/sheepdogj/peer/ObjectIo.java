@@ -132,6 +132,9 @@ public final class ObjectIo {
         if (write && strict && view.ring().zoneCount() < copies) {
             return CompletableFuture.completedFuture(Response.of(ResultCode.HALT));
         }
+        if (replicas.size() == 1) {
+            return transport.send(replicas.get(0).nid(), req);
+        }
         List<CompletableFuture<Response>> answers = new ArrayList<>(replicas.size());
         for (SdNode n : replicas) {
             answers.add(transport.send(n.nid(), req).toCompletableFuture());
