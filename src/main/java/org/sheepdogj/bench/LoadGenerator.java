@@ -22,9 +22,12 @@ import org.sheepdogj.protocol.ResultCode;
  * pipelined up to a queue depth, object creation and inode updates on first writes, reads straight to the objects.
  * Prints one line of figures: operations per second, MB/s, median and 99th percentile latency.
  *
- * <pre>java -cp sheep.jar org.sheepdogj.bench.LoadGenerator HOST PORT VDI SIZE_MIB PATTERN BS QD SECONDS [unsynced]</pre>
+ * <pre>
+ * java -cp sheep.jar org.sheepdogj.bench.LoadGenerator HOST PORT VDI SIZE_MIB PATTERN BS QD SECONDS [unsynced [WARMUP]]
+ * </pre>
  * PATTERN is randread, randwrite, read or write. The VDI is created and filled first if it does not exist. With
  * {@code unsynced}, writes are durable at flush (as QEMU's cache=writeback expects), with one flush at the end.
+ * WARMUP seconds of the same load run first, unmeasured.
  */
 public final class LoadGenerator {
     private LoadGenerator() {
@@ -40,24 +43,28 @@ public final class LoadGenerator {
     }
 
     public static void main(String[] args) throws Exception {
-        if (args.length != 8 && !(args.length == 9 && "unsynced".equals(args[8]))) {
-            System.err.println("usage: LoadGenerator HOST PORT VDI SIZE_MIB PATTERN BS QD SECONDS [unsynced]");
+        if (args.length < 8 || args.length > 10 || (args.length > 8 && !"unsynced".equals(args[8]))) {
+            System.err.println("usage: LoadGenerator HOST PORT VDI SIZE_MIB PATTERN BS QD SECONDS [unsynced [WARMUP]]");
             System.exit(2);
         }
         String host = args[0];
         int port = Integer.parseInt(args[1]);
         String vdi = args[2];
         long size = Long.parseLong(args[3]) << 20;
+        double warmup = args.length == 10 ? Double.parseDouble(args[9]) : 0;
         Result r = run(host, port, vdi, size, args[4], Integer.parseInt(args[5]), Integer.parseInt(args[6]),
-                Double.parseDouble(args[7]), args.length == 9);
+                Double.parseDouble(args[7]), args.length >= 9, warmup);
         System.out.println(r);
     }
 
     public static Result run(String host, int port, String vdi, long size, String pattern, int bs, int qd,
-                             double seconds, boolean unsynced) throws Exception {
+                             double seconds, boolean unsynced, double warmup) throws Exception {
         try (SheepdogConnection c = new SheepdogConnection(host, port)) {
             ensureFilled(c, vdi, size);
             try (VdiHandle h = get(VdiHandle.open(c, vdi, 0, ""))) {
+                if (warmup > 0) {
+                    measure(h, size, pattern, bs, qd, warmup, !unsynced);
+                }
                 Result r = measure(h, size, pattern, bs, qd, seconds, !unsynced);
                 get(h.flush());
                 return r;
