@@ -3,8 +3,10 @@ package org.sheepdogj.peer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -37,11 +39,14 @@ public final class ObjectIo {
     private final ClusterState cluster;
     private final PeerTransport transport;
     private final ObjectPolicy policy;
+    /** The attempts under way, so that the end of their epoch can release them. */
+    private final Set<Attempt> running = ConcurrentHashMap.newKeySet();
 
     public ObjectIo(ClusterState cluster, PeerTransport transport, ObjectPolicy policy) {
         this.cluster = cluster;
         this.transport = transport;
         this.policy = policy;
+        cluster.subscribe(this::epochChanged);
     }
 
     public ObjectPolicy policy() {
@@ -170,16 +175,50 @@ public final class ObjectIo {
         return readFrom(replicas, 0, Request.of(h), null);
     }
 
+    /** Tries the replicas in turn: a replica that fails or cannot be reached hands the read to the next. */
     private CompletionStage<Response> readFrom(List<SdNode> replicas, int i, Request req, Response lastError) {
         if (i >= replicas.size()) {
             return CompletableFuture.completedFuture(lastError);
         }
         return transport.send(replicas.get(i).nid(), req).thenCompose(r -> {
-            if (r.ok() || isEpochTrouble(r.result())) {
+            if (r.ok() || (isEpochTrouble(r.result()) && r.result() != ResultCode.NETWORK_ERROR)) {
                 return CompletableFuture.completedFuture(r);
             }
             return readFrom(replicas, i + 1, req, r);
         });
+    }
+
+    /**
+     * The attempt's answer, or NETWORK_ERROR as soon as the epoch it was made in ends: a replica that died may never
+     * answer, and the next ring no longer has it (the request goes again to the new owners; every request the
+     * gateway retries is idempotent).
+     */
+    private CompletionStage<Response> guarded(int epoch, CompletionStage<Response> attempt) {
+        CompletableFuture<Response> guard = new CompletableFuture<>();
+        Attempt a = new Attempt(epoch, guard);
+        running.add(a);
+        if (cluster.current().epoch() != epoch) {
+            guard.complete(Response.of(ResultCode.NETWORK_ERROR));
+        }
+        attempt.whenComplete((r, e) -> {
+            if (e != null) {
+                guard.completeExceptionally(e);
+            } else {
+                guard.complete(r);
+            }
+        });
+        return guard.whenComplete((r, e) -> running.remove(a));
+    }
+
+    private record Attempt(int epoch, CompletableFuture<Response> answer) {
+    }
+
+    private void epochChanged(ClusterView view) {
+        for (Attempt a : running) {
+            if (a.epoch() != view.epoch()) {
+                a.answer().complete(Response.of(ResultCode.NETWORK_ERROR));
+            }
+        }
     }
 
     /** Answers that mean "try again on the next ring" ({@code gateway_op_done}). */
@@ -197,7 +236,7 @@ public final class ObjectIo {
     private CompletionStage<Response> attemptUntil(Function<ClusterView, CompletionStage<Response>> attempt,
                                                    long deadline) {
         ClusterView view = cluster.current();
-        return attempt.apply(view).thenCompose(r -> {
+        return guarded(view.epoch(), attempt.apply(view)).thenCompose(r -> {
             if (!isEpochTrouble(r.result()) || System.nanoTime() > deadline) {
                 return CompletableFuture.completedFuture(r);
             }
