@@ -91,7 +91,7 @@ public final class ClusterService {
         return CompletableFuture.supplyAsync(() -> {
             ClusterView v = state.current();
             RequestHeader h = req.header();
-            int slots = Math.max(0, h.nodesNr());
+            int slots = Math.min(Math.max(0, h.nodesNr()), ClusterInfo.MAX_NODES);
             int recordSize = EpochLog.recordSize(slots);
             long max = (h.dataLength() & 0xffffffffL) / recordSize;
             ClusterConfig c = v.config();

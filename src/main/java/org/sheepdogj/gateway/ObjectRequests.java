@@ -135,6 +135,9 @@ final class ObjectRequests {
 
     CompletionStage<Response> remove(Request req) {
         long oid = req.header().oid();
+        if (Oid.isMetaObj(oid)) {
+            return invalid();
+        }
         CompletionStage<Void> uncached = cache == null ? CompletableFuture.completedFuture(null)
                 : cache.invalidate(oid);
         return uncached.thenCompose(v -> objects.remove(oid, req.header().copies()));
@@ -153,9 +156,15 @@ final class ObjectRequests {
         return policy.isReadonly(h.oid()) ? Response.of(ResultCode.READONLY) : null;
     }
 
-    /** Data and VM-state objects have a fixed size; no request may reach past it or past the flat index. */
+    /**
+     * Data and VM-state objects have a fixed size; no request may reach past it or past the flat index. The node's
+     * own metadata objects are not for clients at all.
+     */
     private boolean outOfBounds(RequestHeader h, long length) {
         long oid = h.oid();
+        if (Oid.isMetaObj(oid)) {
+            return true;
+        }
         if (Oid.isDataObj(oid) || Oid.isVmstateObj(oid)) {
             if (Oid.dataIndex(oid) >= Inode.DATA_INDEX_COUNT) {
                 return true;

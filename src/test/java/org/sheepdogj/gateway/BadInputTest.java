@@ -108,6 +108,11 @@ class BadInputTest {
             assertEquals(ResultCode.NO_OBJ, readObject(c, Oid.vidToDataOid(0x123456, 7), 0, 4096).result());
             assertEquals(ResultCode.INVALID_PARMS, readObject(c, Oid.vidToDataOid(0x123456, 0), (4 << 20) - 100, 4096)
                     .result(), "a read past the end of an object");
+            assertEquals(ResultCode.INVALID_PARMS, readObject(c, Oid.META_BIT | 1, 0, 16).result(),
+                    "the node's own metadata objects are not for clients");
+            RequestHeader slots = RequestHeader.cluster(Opcode.STAT_CLUSTER, 0, 1 << 20, 0, 0, 0, 0,
+                    Integer.MAX_VALUE, 0);
+            assertEquals(ResultCode.SUCCESS, c.execute(Request.of(slots)).result(), "absurd node slots");
             RequestHeader badName = RequestHeader.vdi(Opcode.GET_VDI_INFO, Flags.WRITE, 100, 0, 0, 0, 0, 0, 0, 0, 0);
             assertEquals(ResultCode.INVALID_PARMS, c.execute(new Request(badName, ByteString.fromArray(new byte[100])))
                     .result(), "a name payload of the wrong size");
