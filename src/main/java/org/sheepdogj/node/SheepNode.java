@@ -29,6 +29,9 @@ import org.sheepdogj.cluster.ClusterView;
 import org.sheepdogj.gateway.NodeControl;
 import org.sheepdogj.gateway.RequestDispatcher;
 import org.sheepdogj.gateway.SheepdogServer;
+import org.sheepdogj.management.Management;
+import org.sheepdogj.management.NodeMetrics;
+import org.sheepdogj.management.NodeSources;
 import org.sheepdogj.peer.ObjectIo;
 import org.sheepdogj.peer.PeerService;
 import org.sheepdogj.peer.RoutingPeerTransport;
@@ -71,6 +74,7 @@ public final class SheepNode implements NodeControl {
     private final ClusterService clusterService;
     private final RequestDispatcher dispatcher;
     private final SheepdogServer server;
+    private final Management management;
     private final CompletableFuture<Integer> terminated = new CompletableFuture<>();
     /** The process exit status once the node stops; a node removed from the cluster (downed) exits with 3. */
     private volatile int exitStatus = 3;
@@ -129,10 +133,14 @@ public final class SheepNode implements NodeControl {
         this.vdis = new VdiService(system, clusterState, objects, table, self.nid(), settings.maxBlockSizeShift());
         this.clusterService = new ClusterService(system, clusterState, store, io, coordinator,
                 vdis::resetForFormat);
+        RecoveryRequests recoveryRequests = new RecoveryRequests(recovery, system.scheduler());
+        NodeMetrics metrics = new NodeMetrics();
         this.dispatcher = new RequestDispatcher(clusterService, vdis, peers, objects, store.objects(),
-                new RecoveryRequests(recovery, system.scheduler()), settings.maxBlockSizeShift(), this);
+                recoveryRequests, settings.maxBlockSizeShift(), this, metrics.observer());
         this.server = new SheepdogServer(system, dispatcher, clusterState, new SheepdogServer.Limits(
                 settings.maxDataLength(), settings.maxInFlight(), settings.connectionBytes(), settings.nodeBytes()));
+        this.management = new Management(system, new NodeSources(clusterState, store.objects(), server,
+                recoveryRequests, tracker::pendingCount, table, objects), metrics);
         joinCluster(settings);
         system.getWhenTerminated().whenComplete((d, e) -> {
             boolean downed = CoordinatedShutdown.get(system).getShutdownReason()
@@ -177,6 +185,12 @@ public final class SheepNode implements NodeControl {
             node.stop(2, Duration.ZERO);
             throw new StartupException("cannot listen on " + settings.bindAddress() + ":" + settings.port() + ": "
                     + rootMessage(e));
+        }
+        try {
+            node.management.start(settings.bindAddress(), settings.httpPort());
+        } catch (RuntimeException e) {
+            node.stop(2, Duration.ZERO);
+            throw new StartupException(rootMessage(e));
         }
         log.info("node {} started: store {}, zone {}, {} vnodes{}{}", node.clusterState.current().self().nid(),
                 settings.store(), node.clusterState.current().self().zone(),
@@ -272,6 +286,7 @@ public final class SheepNode implements NodeControl {
         exitStatus = status;
         CompletableFuture.delayedExecutor(delay.toMillis(), TimeUnit.MILLISECONDS).execute(() -> {
             server.unbind();
+            management.stop();
             system.terminate();
         });
     }
