@@ -12,7 +12,7 @@ const MiB = 1024 * 1024;
 function el(tag, attrs, ...children) {
   const e = document.createElement(tag);
   Object.entries(attrs || {}).forEach(([k, v]) => { if (v !== undefined && v !== null) e.setAttribute(k, v); });
-  children.flat().forEach(c => e.append(c instanceof Node ? c : document.createTextNode(String(c))));
+  children.flat(Infinity).forEach(c => e.append(c instanceof Node ? c : document.createTextNode(String(c))));
   return e;
 }
 
@@ -65,8 +65,9 @@ function showNodes(doc) {
       tr.append(el("td", { class: "unreachable", colspan: 4 }, "not answering"));
     } else {
       const used = n.disk.size ? n.disk.used / n.disk.size : 0;
-      tr.append(el("td", {}, el("span", { class: "bar" }, el("span", { style: `width:${(used * 100).toFixed(1)}%` })),
-        `${bytes(n.disk.used)} used, ${bytes(n.disk.free)} free`));
+      tr.append(el("td", { class: "nowrap", title: `${bytes(n.disk.free)} free` },
+        el("span", { class: "bar" }, el("span", { style: `width:${(used * 100).toFixed(1)}%` })),
+        `${bytes(n.disk.used)} of ${bytes(n.disk.size)}`));
       tr.append(el("td", {}, n.load.requestsInFlight));
       tr.append(el("td", {}, n.io.reads));
       tr.append(el("td", {}, n.io.writes));
@@ -76,57 +77,57 @@ function showNodes(doc) {
   sample(doc.nodes);
 }
 
-/** Adds the cluster's I/O totals as one sample and redraws the chart from the differences between samples. */
+/** Adds the cluster's I/O totals as one sample; the charts show the rates between consecutive samples. */
 function sample(nodes) {
   const now = performance.now() / 1000;
-  const totals = { ops: 0, bytes: 0 };
-  nodes.filter(n => n.reachable).forEach(n => {
-    totals.ops += n.io.reads + n.io.writes;
-    totals.bytes += n.io.readBytes + n.io.writeBytes;
-  });
-  if (page.last) {
-    const dt = now - page.last.time;
-    if (dt > 0) {
-      page.samples.push({ iops: Math.max(0, (totals.ops - page.last.ops) / dt),
-                          mibs: Math.max(0, (totals.bytes - page.last.bytes) / dt / MiB) });
-      if (page.samples.length > HISTORY) page.samples.shift();
-      const s = page.samples[page.samples.length - 1];
-      document.getElementById("iops").textContent = Math.round(s.iops);
-      document.getElementById("throughput").textContent = s.mibs.toFixed(1);
-    }
+  const totals = { reads: 0, writes: 0, readBytes: 0, writeBytes: 0 };
+  nodes.filter(n => n.reachable).forEach(n => Object.keys(totals).forEach(k => { totals[k] += n.io[k]; }));
+  if (page.last && now > page.last.time) {
+    const rate = k => Math.max(0, (totals[k] - page.last[k]) / (now - page.last.time));
+    const s = { reads: rate("reads"), writes: rate("writes"),
+                readMibs: rate("readBytes") / MiB, writeMibs: rate("writeBytes") / MiB };
+    s.iops = s.reads + s.writes;
+    s.mibs = s.readMibs + s.writeMibs;
+    page.samples.push(s);
+    if (page.samples.length > HISTORY) page.samples.shift();
+    document.getElementById("iops").textContent = Math.round(s.iops);
+    document.getElementById("throughput").textContent = s.mibs.toFixed(1);
   }
-  page.last = { time: now, ops: totals.ops, bytes: totals.bytes };
-  draw();
+  page.last = { time: now, ...totals };
+  draw("iops-chart", ["reads", "writes"], v => Math.round(v));
+  draw("mibs-chart", ["readMibs", "writeMibs"], v => v.toFixed(1));
 }
 
-function draw() {
-  const canvas = document.getElementById("io-chart");
+const COLOURS = ["#3b6fd8", "#e07b24"];
+
+/** One chart: a line per key of the samples (reads blue, writes orange), scaled to the largest value shown. */
+function draw(id, keys, label) {
+  const canvas = document.getElementById(id);
   const ratio = window.devicePixelRatio || 1;
   canvas.width = canvas.clientWidth * ratio;
   canvas.height = canvas.clientHeight * ratio;
   const g = canvas.getContext("2d");
   g.scale(ratio, ratio);
-  const w = canvas.clientWidth, h = canvas.clientHeight, pad = 28;
+  const w = canvas.clientWidth, h = canvas.clientHeight, left = 40, top = 8, bottom = 8;
+  const max = Math.max(1, ...page.samples.flatMap(s => keys.map(k => s[k])));
   g.clearRect(0, 0, w, h);
-  g.strokeStyle = "#e3e6ec";
-  g.fillStyle = "#5a6372";
   g.font = "11px system-ui, sans-serif";
+  g.textAlign = "right";
   for (let i = 0; i <= 4; i++) {
-    const y = pad / 2 + (h - pad) * i / 4;
-    g.beginPath(); g.moveTo(pad, y); g.lineTo(w - pad, y); g.stroke();
+    const y = top + (h - top - bottom) * i / 4;
+    g.strokeStyle = "#e3e6ec";
+    g.lineWidth = 1;
+    g.beginPath(); g.moveTo(left, y); g.lineTo(w, y); g.stroke();
+    g.fillStyle = "#5a6372";
+    g.fillText(label(max * (4 - i) / 4), left - 4, y + 4);
   }
-  const series = [["iops", "#3b6fd8", 0], ["mibs", "#e07b24", 1]];
-  series.forEach(([key, colour, side]) => {
-    const max = Math.max(1, ...page.samples.map(s => s[key]));
-    g.fillStyle = colour;
-    g.textAlign = side ? "right" : "left";
-    g.fillText(key === "iops" ? Math.round(max) : max.toFixed(1), side ? w - 2 : 2, pad / 2 + 4);
-    g.strokeStyle = colour;
+  keys.forEach((key, k) => {
+    g.strokeStyle = COLOURS[k];
     g.lineWidth = 2;
     g.beginPath();
     page.samples.forEach((s, i) => {
-      const x = pad + (w - 2 * pad) * (i + HISTORY - page.samples.length) / (HISTORY - 1);
-      const y = pad / 2 + (h - pad) * (1 - s[key] / max);
+      const x = left + (w - left) * (i + HISTORY - page.samples.length) / (HISTORY - 1);
+      const y = top + (h - top - bottom) * (1 - s[key] / max);
       if (i === 0) g.moveTo(x, y); else g.lineTo(x, y);
     });
     g.stroke();
@@ -144,7 +145,7 @@ function showRecovery(doc) {
     const s = n.state;
     const share = s.total ? s.done / s.total : 1;
     body.append(el("tr", {}, el("td", {}, n.address), el("td", {}, s.phase),
-      el("td", {}, el("span", { class: "bar" }, el("span", { style: `width:${(share * 100).toFixed(1)}%` })),
+      el("td", { class: "nowrap" }, el("span", { class: "bar" }, el("span", { style: `width:${(share * 100).toFixed(1)}%` })),
         `${s.done} / ${s.total}`),
       el("td", {}, s.left)));
   });
