@@ -105,6 +105,8 @@ public final class ClusterCoordinator extends AbstractBehavior<ClusterCoordinato
 
     private ClusterCoordinator(ActorContext<Command> ctx, TimerScheduler<Command> timers) {
         super(ctx);
+        // Pekko's guess from the stack can be its own ActorCell: a logger that -l does not govern, silenced
+        ctx.setLoggerName(ClusterCoordinator.class);
         ActorRef<Receptionist.Listing> adapter = ctx.messageAdapter(Receptionist.Listing.class,
                 l -> new ManagersChanged(l.getAllServiceInstances(ClusterManager.KEY)));
         ctx.getSystem().receptionist().tell(Receptionist.subscribe(ClusterManager.KEY, adapter));

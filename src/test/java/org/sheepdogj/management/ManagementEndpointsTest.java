@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.sheepdogj.management.DemoCluster.get;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -13,6 +16,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.StreamSupport;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -29,8 +33,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * The management port of a running 3-node cluster (separate processes, started from the jar): each {@code /v1}
- * document against what the cluster holds, Pekko Management's cluster routes, and the Prometheus metrics moving
- * under load.
+ * document against what the cluster holds, Pekko Management's cluster routes, the Prometheus metrics moving under
+ * load; and the nodes' logs, one line per event.
  */
 class ManagementEndpointsTest {
     @TempDir
@@ -227,6 +231,34 @@ class ManagementEndpointsTest {
         assertTrue(ioAfter.get("readBytes").asLong() - ioBefore.get("readBytes").asLong() >= (long) writes * size);
     }
 
+    @Test
+    void eventsReachTheNodesLogs() {
+        ProcessCluster.await(Duration.ofSeconds(60), "the events of the format and the VDIs in the logs", () -> {
+            StringBuilder all = new StringBuilder();
+            boolean recovered = true;
+            for (int i = 0; i < 3; i++) {
+                String log = log(demo.node(i));
+                String node = "RecoveryManager: node 127.0.0.1:" + demo.node(i).port() + ": recovery of epoch 1 ";
+                recovered &= log.contains(node + "starts") && log.contains(node + "done");
+                all.append(log);
+            }
+            String text = all.toString();
+            return recovered && text.contains("ClusterCoordinator: cluster: formatted with 2 copies, store plain")
+                    && text.contains("VdiEntity: VDI Alice: created")
+                    && text.contains("VdiEntity: VDI Alice: snapshot " + Integer.toHexString(demo.aliceSnapshotId)
+                    + " (id 1, tag '" + DemoCluster.TAG + "')")
+                    && text.contains("VdiEntity: VDI Carol: deleted");
+        });
+    }
+
+    private static String log(NodeProcess n) {
+        try {
+            return Files.readString(n.log());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Peer writes the two nodes other than the gateway answered. */
     private static double peerWrites() {
         double sum = 0;
@@ -261,7 +293,7 @@ class ManagementEndpointsTest {
     }
 
     private static List<String> names(JsonNode vdis) {
-        return java.util.stream.StreamSupport.stream(vdis.spliterator(), false).map(v -> v.get("name").asText())
+        return StreamSupport.stream(vdis.spliterator(), false).map(v -> v.get("name").asText())
                 .toList();
     }
 }
