@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
+import java.util.function.BiFunction;
 
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.sheepdogj.cluster.ClusterView;
@@ -45,32 +46,31 @@ final class StatusQueries {
 
     CompletionStage<Api.Nodes> nodes() {
         ClusterView v = local.view();
-        return NodeReporter.gather(system, REPORT_TIMEOUT).thenApply(reports -> {
-            List<Api.Node> out = new ArrayList<>();
-            for (SdNode n : v.nodes()) {
-                String address = n.nid().label();
-                NodeReport r = reports.get(address);
-                boolean self = n.nid().equals(v.self().nid());
-                out.add(r == null
-                        ? new Api.Node(address, n.zone(), n.nrVnodes(), n.isGateway(), self, false, null, null, null)
-                        : new Api.Node(address, n.zone(), n.nrVnodes(), n.isGateway(), self, true,
-                        new Api.Disk(r.diskSize(), r.diskSize() - r.diskFree(), r.diskFree()),
-                        new Api.Load(r.requestsInFlight(), r.bytesInFlight(), r.connections()), r.io()));
-            }
-            return new Api.Nodes(v.epoch(), out);
-        });
+        return perMember(v, (n, r) -> {
+            String address = n.nid().label();
+            boolean self = n.nid().equals(v.self().nid());
+            return r == null
+                    ? new Api.Node(address, n.zone(), n.nrVnodes(), n.isGateway(), self, false, null, null, null)
+                    : new Api.Node(address, n.zone(), n.nrVnodes(), n.isGateway(), self, true,
+                    new Api.Disk(r.diskSize(), r.diskSize() - r.diskFree(), r.diskFree()),
+                    new Api.Load(r.requestsInFlight(), r.bytesInFlight(), r.connections()), r.io());
+        }).thenApply(list -> new Api.Nodes(v.epoch(), list));
     }
 
     CompletionStage<Api.Recovery> recovery() {
         ClusterView v = local.view();
+        return perMember(v, (n, r) -> new Api.NodeRecovery(n.nid().label(), r != null, r == null ? null
+                : r.recovery())).thenApply(list -> new Api.Recovery(v.epoch(), list));
+    }
+
+    /** One entry per member of the view's epoch, from its report, or from none if it did not answer in time. */
+    private <T> CompletionStage<List<T>> perMember(ClusterView v, BiFunction<SdNode, NodeReport, T> entry) {
         return NodeReporter.gather(system, REPORT_TIMEOUT).thenApply(reports -> {
-            List<Api.NodeRecovery> out = new ArrayList<>();
+            List<T> out = new ArrayList<>();
             for (SdNode n : v.nodes()) {
-                String address = n.nid().label();
-                NodeReport r = reports.get(address);
-                out.add(new Api.NodeRecovery(address, r != null, r == null ? null : r.recovery()));
+                out.add(entry.apply(n, reports.get(n.nid().label())));
             }
-            return new Api.Recovery(v.epoch(), out);
+            return out;
         });
     }
 
