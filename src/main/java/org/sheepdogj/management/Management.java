@@ -27,6 +27,7 @@ public final class Management {
     private final LocalNode node;
     private final HttpApi api;
     private volatile ServerBinding binding;
+    private volatile Runnable unregister = () -> { };
 
     public Management(ActorSystem<?> system, NodeSources sources, NodeMetrics metrics) {
         this.system = system;
@@ -38,13 +39,12 @@ public final class Management {
 
     /**
      * Registers the MBean and the node's reporter, and binds the HTTP server on {@code host:port} (not when the port
-     * is 0). The MBean is unregistered when the actor system terminates.
+     * is 0).
      *
      * @throws IllegalStateException if the port cannot be bound
      */
     public void start(String host, int port) {
-        Runnable unregister = new NodeBean(node).register();
-        system.getWhenTerminated().thenRun(unregister);
+        unregister = new NodeBean(node).register();
         system.systemActorOf(NodeReporter.create(node), "node-reporter", Props.empty());
         if (port == 0) {
             return;
@@ -60,8 +60,14 @@ public final class Management {
         log.info("node {}: management HTTP on {}", node.address(), binding.localAddress());
     }
 
+    /** Stops taking HTTP connections. */
     public CompletionStage<?> stop() {
         ServerBinding b = binding;
         return b == null ? CompletableFuture.completedFuture(null) : b.unbind();
+    }
+
+    /** Unregisters the MBean, once the node has stopped. */
+    public void close() {
+        unregister.run();
     }
 }

@@ -150,6 +150,7 @@ public final class SheepNode implements NodeControl {
             } else if (exitStatus == 3) {
                 exitStatus = 0;
             }
+            management.close();
             store.close();
             terminated.complete(exitStatus);
         });
