@@ -51,7 +51,7 @@ final class NodeReporter {
                         asks.add(AskPattern.ask(ref, Ask::new, timeout, system.scheduler())
                                 .exceptionally(silent -> null).toCompletableFuture());
                     }
-                    return CompletableFuture.allOf(asks.toArray(new CompletableFuture[0])).thenApply(v -> {
+                    return CompletableFuture.allOf(asks.toArray(new CompletableFuture<?>[0])).thenApply(v -> {
                         Map<String, NodeReport> out = new TreeMap<>();
                         for (CompletableFuture<NodeReport> a : asks) {
                             NodeReport r = a.join();

@@ -35,7 +35,7 @@ final class VdiCatalog {
         for (VdiState s : live) {
             headers.put(s.vid(), header(s.vid()).toCompletableFuture());
         }
-        return CompletableFuture.allOf(headers.values().toArray(new CompletableFuture[0]))
+        return CompletableFuture.allOf(headers.values().toArray(new CompletableFuture<?>[0]))
                 .thenApply(v -> families(live, headers));
     }
 
@@ -87,6 +87,7 @@ final class VdiCatalog {
 
     private static Api.Vdi vdi(VdiState s, Inode.Header h) {
         return new Api.Vdi(s.vid(), h.snapId(), h.tag(), h.vdiSize(), s.copies(), h.blockSizeShift(),
-                Api.seconds(h.createTime()), s.snapshot() ? Api.seconds(h.snapCtime()) : null, s.parentVid(), s.locked());
+                Api.seconds(h.createTime()), s.snapshot() ? Api.seconds(h.snapCtime()) : null, s.parentVid(),
+                s.locked());
     }
 }

@@ -70,7 +70,8 @@ public final class NodeProcess implements AutoCloseable {
     public void start() {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx512m", "-jar", jar().toString(), "--store", store.toString(), "-p", String.valueOf(port), "-b",
-                "127.0.0.1", "--cluster-port", String.valueOf(clusterPort), "--nbd-port", "0", "--http-port", String.valueOf(httpPort)));
+                "127.0.0.1", "--cluster-port", String.valueOf(clusterPort), "--nbd-port", "0", "--http-port",
+                String.valueOf(httpPort)));
         cmd.addAll(extraArgs);
         try {
             process = new ProcessBuilder(cmd).redirectErrorStream(true)
