@@ -13,6 +13,7 @@ import static org.apache.pekko.http.javadsl.server.Directives.pathPrefix;
 import static org.apache.pekko.http.javadsl.server.Directives.pathSingleSlash;
 
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.function.Supplier;
@@ -65,14 +66,12 @@ final class HttpApi {
     /** The answer as JSON; a failure (a VDI's inode unreadable, say) as 503 with what went wrong. */
     private <T> Route json(Supplier<CompletionStage<T>> answer) {
         return onComplete(answer, t -> t.isSuccess() ? completeOK((Object) t.get(), json)
-                : complete(StatusCodes.SERVICE_UNAVAILABLE, new Api.Error(rootMessage(t.failed().get())), json));
+                : complete(StatusCodes.SERVICE_UNAVAILABLE, new Api.Error(why(t.failed().get())), json));
     }
 
-    private static String rootMessage(Throwable e) {
-        Throwable c = e;
-        while (c.getCause() != null) {
-            c = c.getCause();
-        }
-        return c.getMessage() == null ? c.toString() : c.getMessage();
+    /** What went wrong, without the wrapper that a failed stage puts around it. */
+    private static String why(Throwable e) {
+        Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+        return String.valueOf(cause.getMessage());
     }
 }
