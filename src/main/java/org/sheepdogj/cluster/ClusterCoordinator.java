@@ -105,6 +105,8 @@ public final class ClusterCoordinator extends AbstractBehavior<ClusterCoordinato
 
     private ClusterCoordinator(ActorContext<Command> ctx, TimerScheduler<Command> timers) {
         super(ctx);
+        // Pekko's guess from the stack can be its own ActorCell: a logger that -l does not govern, silenced
+        ctx.setLoggerName(ClusterCoordinator.class);
         ActorRef<Receptionist.Listing> adapter = ctx.messageAdapter(Receptionist.Listing.class,
                 l -> new ManagersChanged(l.getAllServiceInstances(ClusterManager.KEY)));
         ctx.getSystem().receptionist().tell(Receptionist.subscribe(ClusterManager.KEY, adapter));
@@ -219,14 +221,21 @@ public final class ClusterCoordinator extends AbstractBehavior<ClusterCoordinato
                     epoch);
         }
         if (!memberIds.equals(epochIds)) {
+            List<String> joined = labels(members, epochIds);
+            List<String> left = labels(nodes, memberIds);
             epoch++;
             epochTime = Instant.now().getEpochSecond();
             nodes = withVnodes(members);
-            getContext().getLog().info("cluster: membership changed, epoch {}: {}", epoch,
-                    nodes.stream().map(n -> n.nid().label()).toList());
+            getContext().getLog().info("cluster: epoch {}: joined {}, left {}; members {}", epoch, joined, left,
+                    labels(nodes, Set.of()));
         }
         broadcastIfChanged(epoch, epochTime, nodes, ClusterInfo.STATUS_OK, false);
         return this;
+    }
+
+    /** The addresses of those of {@code list} that are not in {@code except}. */
+    private static List<String> labels(List<SdNode> list, Set<Object> except) {
+        return list.stream().filter(n -> !except.contains(n.nid())).map(n -> n.nid().label()).toList();
     }
 
     private List<SdNode> currentMembers() {

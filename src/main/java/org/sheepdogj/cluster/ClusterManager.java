@@ -99,6 +99,8 @@ public final class ClusterManager extends AbstractBehavior<ClusterManager.Comman
 
     private ClusterManager(ActorContext<Command> ctx, NodeStore store, ClusterState state, Executor io, Hooks hooks) {
         super(ctx);
+        // Pekko's guess from the stack can be its own ActorCell: a logger that -l does not govern, silenced
+        ctx.setLoggerName(ClusterManager.class);
         this.store = store;
         this.state = state;
         this.io = io;

@@ -37,11 +37,13 @@ public final class RequestDispatcher {
 
     private final Map<Integer, Route> routes = new HashMap<>();
     private final ClusterService cluster;
+    private final RequestObserver observer;
 
     public RequestDispatcher(ClusterService cluster, VdiService vdis, PeerService peers, ObjectIo objects,
                              ObjectStore store, ObjectCache cache, RecoveryRequests recovery, int maxBlockSizeShift,
-                             NodeControl control) {
+                             NodeControl control, RequestObserver observer) {
         this.cluster = cluster;
+        this.observer = observer;
         ObjectRequests obj = new ObjectRequests(objects, vdis, cache);
         gated(Opcode.CREATE_AND_WRITE_OBJ, obj::create);
         gated(Opcode.READ_OBJ, obj::read);
@@ -102,6 +104,14 @@ public final class RequestDispatcher {
     }
 
     public CompletionStage<Response> handle(Request req) {
+        long start = System.nanoTime();
+        return route(req).thenApply(resp -> {
+            observer.answered(req, resp, System.nanoTime() - start);
+            return resp;
+        });
+    }
+
+    private CompletionStage<Response> route(Request req) {
         int op = req.opcode();
         if (!ProtocolVersion.accepts(op, req.header().protoVer())) {
             return done(Response.of(ResultCode.VER_MISMATCH));

@@ -33,6 +33,9 @@ import org.sheepdogj.gateway.NodeControl;
 import org.sheepdogj.gateway.RequestDispatcher;
 import org.sheepdogj.gateway.SheepdogServer;
 import org.sheepdogj.nbd.NbdServer;
+import org.sheepdogj.management.Management;
+import org.sheepdogj.management.NodeMetrics;
+import org.sheepdogj.management.NodeSources;
 import org.sheepdogj.peer.ObjectIo;
 import org.sheepdogj.peer.PeerService;
 import org.sheepdogj.peer.RoutingPeerTransport;
@@ -79,6 +82,7 @@ public final class SheepNode implements NodeControl {
     private final NbdServer nbd;
     /** The largest NBD read or write: the block size limit the export advertises. */
     private static final int NBD_MAX_REQUEST = 32 << 20;
+    private final Management management;
     private final CompletableFuture<Integer> terminated = new CompletableFuture<>();
     /** The process exit status once the node stops; a node removed from the cluster (downed) exits with 3. */
     private volatile int exitStatus = 3;
@@ -138,12 +142,16 @@ public final class SheepNode implements NodeControl {
         this.clusterService = new ClusterService(system, clusterState, store, io, coordinator,
                 vdis::resetForFormat);
         ObjectCache cache = objectCache(settings, store, io);
+        RecoveryRequests recoveryRequests = new RecoveryRequests(recovery, system.scheduler());
+        NodeMetrics metrics = new NodeMetrics();
         this.dispatcher = new RequestDispatcher(clusterService, vdis, peers, objects, store.objects(), cache,
-                new RecoveryRequests(recovery, system.scheduler()), settings.maxBlockSizeShift(), this);
+                recoveryRequests, settings.maxBlockSizeShift(), this, metrics.observer());
         this.server = new SheepdogServer(system, dispatcher, clusterState, new SheepdogServer.Limits(
                 settings.maxDataLength(), settings.maxInFlight(), settings.connectionBytes(), settings.nodeBytes()));
         this.nbd = settings.nbdPort() == 0 ? null : new NbdServer(system, dispatcher::handle,
                 NBD_MAX_REQUEST, settings.connectionBytes());
+        this.management = new Management(system, new NodeSources(clusterState, store.objects(), server,
+                recoveryRequests, tracker::pendingCount, table, objects), metrics);
         joinCluster(settings);
         system.getWhenTerminated().whenComplete((d, e) -> {
             boolean downed = CoordinatedShutdown.get(system).getShutdownReason()
@@ -153,6 +161,7 @@ public final class SheepNode implements NodeControl {
             } else if (exitStatus == 3) {
                 exitStatus = 0;
             }
+            management.close();
             store.close();
             terminated.complete(exitStatus);
         });
@@ -185,6 +194,12 @@ public final class SheepNode implements NodeControl {
         node.listen(node.server.bind(settings.bindAddress(), settings.port()), settings.port());
         if (node.nbd != null) {
             node.listen(node.nbd.bind(settings.bindAddress(), settings.nbdPort()), settings.nbdPort());
+        }
+        try {
+            node.management.start(settings.bindAddress(), settings.httpPort());
+        } catch (RuntimeException e) {
+            node.stop(2, Duration.ZERO);
+            throw new StartupException(rootMessage(e));
         }
         log.info("node {} started: store {}, zone {}, {} vnodes{}{}", node.clusterState.current().self().nid(),
                 settings.store(), node.clusterState.current().self().zone(),
@@ -309,6 +324,7 @@ public final class SheepNode implements NodeControl {
             if (nbd != null) {
                 nbd.unbind();
             }
+            management.stop();
             system.terminate();
         });
     }

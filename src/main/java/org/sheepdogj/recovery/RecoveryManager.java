@@ -94,6 +94,8 @@ public final class RecoveryManager extends AbstractBehavior<RecoveryManager.Comm
                             PeerService local, ObjectPolicy policy, RecoveryTracker tracker,
                             ActorRef<ClusterCoordinator.Command> coordinator, int maxLength, Throttle throttle) {
         super(ctx);
+        // Pekko's guess from the stack can be its own ActorCell: a logger that -l does not govern, silenced
+        ctx.setLoggerName(RecoveryManager.class);
         this.transport = transport;
         this.local = local;
         this.policy = policy;

@@ -70,4 +70,9 @@ public final class RecoveryTracker implements RecoveryGate {
     void endListing() {
         listed.complete(null);
     }
+
+    /** Objects of this epoch not recovered yet (requests for them wait). */
+    public int pendingCount() {
+        return pending.size();
+    }
 }

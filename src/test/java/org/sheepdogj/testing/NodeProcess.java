@@ -21,14 +21,21 @@ public final class NodeProcess implements AutoCloseable {
     private final Path store;
     private final int port;
     private final int clusterPort;
+    private final int httpPort;
     private final List<String> extraArgs;
     private final Path log;
     private Process process;
 
     public NodeProcess(Path store, int port, int clusterPort, List<String> extraArgs) {
+        this(store, port, clusterPort, 0, extraArgs);
+    }
+
+    /** A node whose management HTTP server listens on {@code httpPort} (0: none). */
+    public NodeProcess(Path store, int port, int clusterPort, int httpPort, List<String> extraArgs) {
         this.store = store;
         this.port = port;
         this.clusterPort = clusterPort;
+        this.httpPort = httpPort;
         this.extraArgs = List.copyOf(extraArgs);
         this.log = logDirectory().resolve(store.getParent().getFileName() + "-" + store.getFileName() + "-" + port
                 + ".log");
@@ -63,7 +70,8 @@ public final class NodeProcess implements AutoCloseable {
     public void start() {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx512m", "-jar", jar().toString(), "--store", store.toString(), "-p", String.valueOf(port), "-b",
-                "127.0.0.1", "--cluster-port", String.valueOf(clusterPort), "--nbd-port", "0", "--http-port", "0"));
+                "127.0.0.1", "--cluster-port", String.valueOf(clusterPort), "--nbd-port", "0", "--http-port",
+                String.valueOf(httpPort)));
         cmd.addAll(extraArgs);
         try {
             process = new ProcessBuilder(cmd).redirectErrorStream(true)
@@ -92,6 +100,11 @@ public final class NodeProcess implements AutoCloseable {
 
     public int clusterPort() {
         return clusterPort;
+    }
+
+    /** The management HTTP port; 0 when the node serves none. */
+    public int httpPort() {
+        return httpPort;
     }
 
     public Path log() {

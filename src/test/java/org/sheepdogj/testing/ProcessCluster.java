@@ -29,12 +29,18 @@ public final class ProcessCluster implements AutoCloseable {
     private final List<NodeProcess> nodes = new ArrayList<>();
 
     public ProcessCluster(Path dir, int size) {
+        this(dir, size, false);
+    }
+
+    /** With {@code http}, each node also serves management HTTP on a free port of its own. */
+    public ProcessCluster(Path dir, int size, boolean http) {
         for (int i = 0; i < size; i++) {
             List<String> args = new ArrayList<>(List.of("-z", String.valueOf(i + 1)));
             if (i > 0) {
                 args.addAll(List.of("--join", "127.0.0.1:" + nodes.get(0).clusterPort()));
             }
-            NodeProcess p = new NodeProcess(dir.resolve("node" + i), Ports.free(), Ports.free(), args);
+            NodeProcess p = new NodeProcess(dir.resolve("node" + i), Ports.free(), Ports.free(),
+                    http ? Ports.free() : 0, args);
             nodes.add(p);
         }
     }
