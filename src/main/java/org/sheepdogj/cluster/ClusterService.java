@@ -123,14 +123,17 @@ public final class ClusterService {
         }, io);
     }
 
-    /** STAT_SHEEP: the node's capacity and free space (zero on a gateway). */
+    /**
+     * STAT_SHEEP ({@code stat_sheep}): what the node can store, as sheep counts it: the free space of its file system
+     * plus what its objects already take, and that free space (zero on a gateway).
+     */
     public CompletionStage<Response> statSheep(ObjectStore objects) {
         return CompletableFuture.supplyAsync(() -> {
             if (state.current().self().isGateway()) {
                 return Response.of(ResponseHeader.node(ResultCode.SUCCESS, 0, 0, 0));
             }
-            ObjectStore.Space s = objects.space();
-            return Response.of(ResponseHeader.node(ResultCode.SUCCESS, 0, s.size(), s.free()));
+            long free = objects.space().free();
+            return Response.of(ResponseHeader.node(ResultCode.SUCCESS, 0, free + objects.usedBytes(), free));
         }, io);
     }
 
