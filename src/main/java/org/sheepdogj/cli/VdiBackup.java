@@ -49,8 +49,8 @@ final class VdiBackup {
         int objectSize = (int) from.inode().header().objectSize();
         s.out().write(le(FORMAT_VERSION, MAGIC), 0, 8);
         for (long idx = 0; idx < count; idx++) {
-            int fromVid = from.inode().vid(idx);
-            int toVid = to.inode().vid(idx);
+            int fromVid = vdis.vidAt(from.inode(), idx);
+            int toVid = vdis.vidAt(to.inode(), idx);
             if (fromVid == 0 && toVid == 0) {
                 continue;
             }
@@ -199,7 +199,7 @@ final class VdiBackup {
     /** {@code restore_obj}: the object copied from the snapshot's and overwritten, then recorded in the index. */
     private int restoreObject(long idx, int offset, byte[] data, int vid, InodeImage parent) {
         Inode.Header h = parent.header();
-        int parentVid = parent.vid(idx);
+        int parentVid = vdis.vidAt(parent, idx);
         long parentOid = parentVid != 0 ? Oid.vidToDataOid(parentVid, idx) : 0;
         int ret = vdis.write(Oid.vidToDataOid(vid, idx), parentOid, data, Integer.toUnsignedLong(offset), 0,
                 h.nrCopies(), h.copyPolicy(), true, true);

@@ -70,16 +70,26 @@ final class VdiCheck {
         }
         checkObject(Oid.vidToVdiOid(h.vdiId()), copies);
         long objectSize = h.objectSize();
-        long done = 0;
-        Progress.show(s, done, h.vdiSize(), false);
-        long max = h.dataObjectCount();
-        for (long idx = 0; idx < max; idx++) {
-            int vid = inode.vid(idx);
-            if (vid != 0) {
-                checkObject(Oid.vidToDataOid(vid, idx), copies);
-            }
-            done += objectSize;
+        if (h.storePolicy() != 0) {
+            vdis.walkIndex(inode, (idx, vid) -> {
+                if (vid != 0) {
+                    Progress.show(s, idx * objectSize, h.vdiSize(), false);
+                    checkObject(Oid.vidToDataOid(vid, idx), copies);
+                }
+            });
+            Progress.show(s, h.vdiSize(), h.vdiSize(), false);
+        } else {
+            long done = 0;
             Progress.show(s, done, h.vdiSize(), false);
+            long max = h.dataObjectCount();
+            for (long idx = 0; idx < max; idx++) {
+                int vid = inode.vid(idx);
+                if (vid != 0) {
+                    checkObject(Oid.vidToDataOid(vid, idx), copies);
+                }
+                done += objectSize;
+                Progress.show(s, done, h.vdiSize(), false);
+            }
         }
         s.out().print("finish check&repair " + h.name() + "\n");
         return ExitCode.SUCCESS;
@@ -176,7 +186,7 @@ final class VdiCheck {
         expect(expected, Oid.vidToVdiOid(h.vdiId()), copies);
         long max = h.dataObjectCount();
         for (long idx = 0; idx < max; idx++) {
-            int vid = inode.vid(idx);
+            int vid = vdis.vidAt(inode, idx);
             if (vid != 0) {
                 expect(expected, Oid.vidToDataOid(vid, idx), copies);
             }

@@ -269,6 +269,9 @@ final class VdiCommands {
             return ExitCode.FAILURE;
         }
         InodeImage inode = new InodeImage(r.data());
+        if (vdis.indexReadOnly(inode)) {
+            return ExitCode.FAILURE;
+        }
         Inode.Header h = inode.header();
         long objectSize = h.objectSize();
         long maxIdx = Long.divideUnsigned(size + objectSize - 1, objectSize);
@@ -398,7 +401,7 @@ final class VdiCommands {
     /** {@code vdi clone -P/-n}: the clone gets its own copy of every object (and, with -P, of the holes). */
     private int copyObjects(InodeImage base, String dst, int newVid) {
         Vdis.Opened created = vdis.open(dst, 0, "", Inode.HEADER_SIZE);
-        if (created == null) {
+        if (created == null || vdis.indexReadOnly(created.inode())) {
             return ExitCode.FAILURE;
         }
         Inode.Header h = base.header();
@@ -409,7 +412,7 @@ final class VdiCommands {
         long idx;
         for (idx = 0; idx < max; idx++) {
             Progress.show(s, idx * objectSize, h.vdiSize(), false);
-            int holder = base.vid(idx);
+            int holder = vdis.vidAt(base, idx);
             int size;
             if (holder != 0) {
                 Vdis.Read r = vdis.read(Oid.vidToDataOid(holder, idx), (int) objectSize, 0, true);

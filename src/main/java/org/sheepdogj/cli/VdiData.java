@@ -64,7 +64,7 @@ final class VdiData {
         long done = 0;
         while (Long.compareUnsigned(done, total) < 0) {
             int len = (int) unsignedMin(total - done, objectSize - offset);
-            int holder = v.inode().vid(idx);
+            int holder = vdis.vidAt(v.inode(), idx);
             byte[] buf;
             if (holder != 0) {
                 Vdis.Read r = vdis.read(Oid.vidToDataOid(holder, idx), len, offset, false);
@@ -106,6 +106,9 @@ final class VdiData {
             s.err("Write offset is beyond the end of the VDI");
             return ExitCode.FAILURE;
         }
+        if (vdis.indexReadOnly(inode)) {
+            return ExitCode.FAILURE;
+        }
         long objectSize = h.objectSize();
         long total = unsignedMin(range[1], h.vdiSize() - offset);
         long idx = Long.divideUnsigned(offset, objectSize);
@@ -114,7 +117,7 @@ final class VdiData {
         int flags = o.writeback ? Flags.CACHE : 0;
         while (Long.compareUnsigned(done, total) < 0) {
             int len = (int) unsignedMin(total - done, objectSize - offset);
-            int holder = inode.vid(idx);
+            int holder = vdis.vidAt(inode, idx);
             boolean create = holder == 0 || holder != h.vdiId();
             long cowOid = holder != 0 && holder != h.vdiId() ? Oid.vidToDataOid(holder, idx) : 0;
             byte[] buf = new byte[len];

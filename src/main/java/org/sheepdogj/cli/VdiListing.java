@@ -55,7 +55,7 @@ final class VdiListing {
     private void row(int vid, String name, int snapId, InodeImage inode) {
         Inode.Header h = inode.header();
         long created = h.createTime() >>> 32;
-        long[] counts = inode.objectCounts();
+        long[] counts = vdis.objectCounts(inode);
         long objectSize = h.objectSize();
         boolean clone = h.snapId() == 1 && h.parentVdiId() != 0;
         String size = Text.size(h.vdiSize(), s.raw);

@@ -49,11 +49,11 @@ final class VdiObjects {
         PrintStream out = s.out();
         out.print("Index       VID\n");
         if (o.index != NO_INDEX) {
-            out.print(indexLine(o.index, v.inode().vid(o.index)));
+            out.print(indexLine(o.index, vdis.vidAt(v.inode(), o.index)));
         } else {
             long max = v.inode().dataObjects();
             for (long idx = 0; idx < max; idx++) {
-                int vid = v.inode().vid(idx);
+                int vid = vdis.vidAt(v.inode(), idx);
                 if (vid != 0) {
                     out.print(indexLine(idx, vid));
                 }
@@ -89,7 +89,7 @@ final class VdiObjects {
             out.print("The offset is too large!\n");
             return ExitCode.FAILURE;
         }
-        int holder = v.inode().vid(o.index);
+        int holder = vdis.vidAt(v.inode(), o.index);
         long oid = Oid.vidToDataOid(holder, o.index);
         if (holder != 0) {
             out.print(String.format("Looking for the object 0x%x (vid 0x%x idx %d, %d copies) with %d nodes\n\n",
@@ -215,7 +215,7 @@ final class VdiObjects {
                 s.out().print(String.format("Tracking the inode object 0x%x with %d nodes\n", vid, nodes));
                 return track(Oid.vidToVdiOid(vid), h.nrCopies());
             }
-            oid = Oid.vidToDataOid(v.inode().vid(idx), idx);
+            oid = Oid.vidToDataOid(vdis.vidAt(v.inode(), idx), idx);
             s.out().print(String.format("Tracking the object 0x%x (the inode vid 0x%x idx %d) with %d nodes\n", oid,
                     vid, idx, nodes));
         } else {

@@ -24,9 +24,11 @@ final class Vdis {
     private static final int DISCARD_BATCH = 128;
 
     private final Session s;
+    private final BTreeIndex btree;
 
     Vdis(Session s) {
         this.s = s;
+        this.btree = new BTreeIndex(s, this);
     }
 
     /** A name lookup's outcome: the result code and, on success, the VDI id. */
@@ -144,6 +146,33 @@ final class Vdis {
             return r.result();
         }
         return ResultCode.SUCCESS;
+    }
+
+    /**
+     * Whether the index of this inode cannot be written by this dog: a hyper volume's B-tree is only read here.
+     * Reported when true.
+     */
+    boolean indexReadOnly(InodeImage inode) {
+        if (inode.header().storePolicy() == 0) {
+            return false;
+        }
+        s.err("changing the index of a hyper volume is not supported by this dog");
+        return true;
+    }
+
+    /** {@code sd_inode_get_vid}: the VDI that holds object {@code idx}, through the B-tree of a hyper volume. */
+    int vidAt(InodeImage inode, long idx) {
+        return inode.header().storePolicy() == 0 ? inode.vid(idx) : btree.vid(inode, idx);
+    }
+
+    /** {@code sd_inode_stat}: objects of the VDI's own, and objects it shares with others. */
+    long[] objectCounts(InodeImage inode) {
+        return inode.header().storePolicy() == 0 ? inode.objectCounts() : btree.objectCounts(inode);
+    }
+
+    /** {@code sd_inode_index_walk} of a hyper volume. */
+    void walkIndex(InodeImage inode, BTreeIndex.Visitor visitor) {
+        btree.walk(inode, visitor);
     }
 
     /** {@code sd_inode_write_vid} of a flat index: one index entry of the inode of {@code vid}. */
@@ -283,7 +312,8 @@ final class Vdis {
     /** The index after the header, as far as the VDI's size needs it; the answer holds header and index. */
     private Read readIndex(int vid, InodeImage header, int size) {
         long limit = size - Inode.HEADER_SIZE - 4L;
-        int len = (int) Math.min(header.dataObjects() * 4, limit);
+        int len = header.header().storePolicy() == 0 ? (int) Math.min(header.dataObjects() * 4, limit)
+                : BTreeIndex.rootSize(header);
         Read index = read(Oid.vidToVdiOid(vid), len, Inode.HEADER_SIZE, true);
         if (!index.ok()) {
             return index;

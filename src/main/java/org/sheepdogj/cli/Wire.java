@@ -1,5 +1,6 @@
 package org.sheepdogj.cli;
 
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.HashMap;
@@ -35,6 +36,9 @@ final class Wire implements AutoCloseable {
         try {
             return c.execute(new Request(header, data));
         } catch (IOException e) {
+            if (!(e instanceof EOFException)) {
+                err.print("failed to read from socket: -1, " + reason(e) + "\n");
+            }
             err.print("failed to read a response\n");
             links.remove(node);
             c.close();
@@ -61,9 +65,15 @@ final class Wire implements AutoCloseable {
         return c;
     }
 
-    /** The {@code strerror} text C shows for the failure; Java's socket errors carry the same texts on Linux. */
+    /**
+     * The {@code strerror} text C shows for the failure; Java's socket errors carry the same texts on Linux, but
+     * for a reset connection.
+     */
     private static String reason(IOException e) {
-        return e.getMessage() == null ? "Input/output error" : e.getMessage();
+        if (e.getMessage() == null) {
+            return "Input/output error";
+        }
+        return e.getMessage().equals("Connection reset") ? "Connection reset by peer" : e.getMessage();
     }
 
     @Override
