@@ -44,12 +44,17 @@ final class DogConsole {
 
     /** dog with exactly {@code args} and the given environment. */
     static Result run(String stdin, Map<String, String> env, String... args) {
+        return run("dog", stdin, env, args);
+    }
+
+    /** The CLI under the name it was called by ({@code dog} or {@code collie}). */
+    static Result run(String program, String stdin, Map<String, String> env, String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         Terminal t = new Terminal(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.ISO_8859_1)),
                 new PrintStream(out, false, StandardCharsets.ISO_8859_1),
                 new PrintStream(err, true, StandardCharsets.ISO_8859_1), env, false, false, ZoneOffset.UTC);
-        int status = Dog.run("dog", args, t);
+        int status = Dog.run(program, args, t);
         return new Result(status, out.toString(StandardCharsets.ISO_8859_1), err.toString(StandardCharsets.ISO_8859_1));
     }
 

@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
@@ -42,10 +41,6 @@ class DogGoldenTest {
     private static final String DIR = "/vectors/sheepdog-1.0.1/";
     private static final int RECORDED_PORT = 7000;
     private static final int MB = 1 << 20;
-    private static final Pattern DATE = Pattern.compile("\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}(:\\d{2})?");
-    private static final Pattern CTIME = Pattern.compile(
-            "(Mon|Tue|Wed|Thu|Fri|Sat|Sun) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) [ \\d]\\d"
-                    + " \\d{2}:\\d{2}:\\d{2} \\d{4}");
     private static final Pattern EXIT = Pattern.compile("\\[exit (\\d+)]$");
 
     private Path dir;
@@ -103,7 +98,7 @@ class DogGoldenTest {
     private DynamicTest dog(String scenario) {
         return DynamicTest.dynamicTest(scenario, () -> {
             Recording r = Recording.read(DIR + scenario + ".out");
-            ShellLine.Outcome actual = ShellLine.parse(r.command()).run(port);
+            Transcript.Step actual = Transcript.run(r.command(), port);
             assertEquals(mask(r.output()), mask(actual.output()), scenario + ": " + r.command());
             assertEquals(r.status(), actual.status(), scenario + ": exit status");
         });
@@ -134,9 +129,7 @@ class DogGoldenTest {
     }
 
     private String mask(String text) {
-        String s = text.replace("127.0.0.1:" + port, "127.0.0.1:" + RECORDED_PORT);
-        s = CTIME.matcher(s).replaceAll("<ctime>");
-        return DATE.matcher(s).replaceAll("<date>");
+        return Transcript.maskTimes(text.replace("127.0.0.1:" + port, "127.0.0.1:" + RECORDED_PORT));
     }
 
     /** One recorded session: the command line as typed, what it printed, and its exit status. */
@@ -153,46 +146,6 @@ class DogGoldenTest {
             Matcher m = EXIT.matcher(body);
             assertTrue(m.find(), resource + " ends with the exit status");
             return new Recording(text.substring(2, eol), body.substring(0, m.start()), Integer.parseInt(m.group(1)));
-        }
-    }
-
-    /**
-     * The command lines of the recordings: {@code dog ARGS}, or {@code sh -c} with several of them joined by
-     * {@code &&} or {@code ;}, each perhaps fed by {@code printf WORD |}.
-     */
-    record ShellLine(List<String> commands, List<String> joins) {
-        private static final Pattern JOIN = Pattern.compile(" (&&|;) ");
-
-        record Outcome(String output, int status) {
-        }
-
-        static ShellLine parse(String line) {
-            String body = line.startsWith("sh -c ") ? line.substring(6) : line;
-            Matcher m = JOIN.matcher(body.replace("; ", " ; "));
-            List<String> joins = m.results().map(r -> r.group(1)).toList();
-            return new ShellLine(Arrays.asList(JOIN.split(body.replace("; ", " ; "))), joins);
-        }
-
-        Outcome run(int port) {
-            StringBuilder out = new StringBuilder();
-            int status = 0;
-            for (int i = 0; i < commands.size(); i++) {
-                if (i > 0 && joins.get(i - 1).equals("&&") && status != 0) {
-                    break;
-                }
-                String cmd = commands.get(i).trim();
-                String stdin = "";
-                if (cmd.startsWith("printf ")) {
-                    int bar = cmd.indexOf(" | ");
-                    stdin = cmd.substring("printf ".length(), bar);
-                    cmd = cmd.substring(bar + 3);
-                }
-                assertTrue(cmd.startsWith("dog "), "a dog command: " + cmd);
-                DogConsole.Result r = DogConsole.dog(port, stdin, cmd.substring(4).split(" "));
-                out.append(r.merged());
-                status = r.status();
-            }
-            return new Outcome(out.toString(), status);
         }
     }
 }
