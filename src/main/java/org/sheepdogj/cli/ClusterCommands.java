@@ -223,7 +223,7 @@ final class ClusterCommands {
     private static String joined(List<SdNode> nodes) {
         StringBuilder b = new StringBuilder();
         for (SdNode n : nodes) {
-            b.append(b.length() == 0 ? "" : ", ").append(Text.address(n.nid().addr(), n.nid().port())).append(':')
+            b.append(b.length() == 0 ? "" : ", ").append(Text.address(n.nid())).append(':')
                     .append(n.nrVnodes());
         }
         return b.toString();
@@ -235,7 +235,7 @@ final class ClusterCommands {
         for (SdNode n : a) {
             if (b.stream().noneMatch(x -> x.nid().equals(n.nid()))) {
                 out.append(out.length() == 0 ? "" : ", ").append(act)
-                        .append(Text.address(n.nid().addr(), n.nid().port()));
+                        .append(Text.address(n.nid()));
             }
         }
         return out.toString();

@@ -118,7 +118,7 @@ final class NodeCommands {
         }
         int i = 0;
         for (SdNode n : s.members().nodes()) {
-            String host = Text.address(n.nid().addr(), n.nid().port());
+            String host = Text.address(n.nid());
             String zone = Integer.toUnsignedString(n.zone());
             out.print(s.raw ? String.format("%d %s %d %s\n", i++, host, n.nrVnodes(), zone)
                     : String.format("%4d   %-20s\t%2d%11s\n", i++, host, n.nrVnodes(), zone));
@@ -244,7 +244,8 @@ final class NodeCommands {
         s.out().print(head + String.format("%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", u(st.gatewayActive()),
                 u(st.gatewayTotal()), u(st.gatewayWrites()), u(st.gatewayReads()), u(st.gatewayRemoves()),
                 u(st.gatewayFlushes()), Text.size(st.gatewayRx(), s.raw), Text.size(st.gatewayTx(), s.raw),
-                Text.size(st.gatewayRx() - last.gatewayRx(), s.raw), Text.size(st.gatewayTx() - last.gatewayTx(), s.raw),
+                Text.size(st.gatewayRx() - last.gatewayRx(), s.raw),
+                Text.size(st.gatewayTx() - last.gatewayTx(), s.raw),
                 Text.size(st.gatewayTotal() - last.gatewayTotal(), true)));
         s.out().print((s.raw ? "" : "Peer\t") + String.format("%s\t%s\t%s\t%s\t%s\t0\t%s\t%s\t%s\t%s\t%s\n",
                 u(st.peerActive()), u(st.peerTotal()), u(st.peerWrites()), u(st.peerReads()), u(st.peerRemoves()),
@@ -306,7 +307,7 @@ final class NodeCommands {
             long size = d.free() + d.used();
             int ratio = cInt(Text.unsigned(d.used()) / Text.unsigned(size) * 100);
             s.out().print(s.raw
-                    ? String.format("%s %d %s %s %s %d%% %s\n", Text.address(node.addr(), node.port()), d.idx(),
+                    ? String.format("%s %d %s %s %s %d%% %s\n", Text.address(node), d.idx(),
                     Text.size(size, true), Text.size(d.used(), true), Text.size(d.free(), true), ratio, d.path())
                     : String.format("%2d\t%s\t%s\t%s\t%3d%%\t%s\n", d.idx(), Text.size(size, false),
                     Text.size(d.used(), false), Text.size(d.free(), false), ratio, d.path()));

@@ -60,7 +60,7 @@ final class NodeRecovery {
             }
             RecoveryState st = RecoveryState.decode(NodeCommands.padded(r, RecoveryState.SIZE));
             if (st.inRecovery()) {
-                String host = Text.address(n.nid().addr(), n.nid().port());
+                String host = Text.address(n.nid());
                 if (s.raw) {
                     out.print(String.format("%d %s %d %d %s %s\n", i, host, n.nrVnodes(), n.zone(),
                             Long.toUnsignedString(st.finished()), Long.toUnsignedString(st.total())));

@@ -6,6 +6,8 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
 
+import org.sheepdogj.protocol.NodeId;
+
 /** The ways dog writes numbers, times and addresses ({@code strnumber}, {@code strftime}, {@code addr_to_str}). */
 final class Text {
     private static final String[] UNITS = {"MB", "GB", "TB", "PB", "EB", "ZB", "YB"};
@@ -81,6 +83,11 @@ final class Text {
     /** {@code addr_to_str} with a port: {@code host:port}. */
     static String address(byte[] addr, int port) {
         return port == 0 ? address(addr) : address(addr) + ":" + port;
+    }
+
+    /** {@code addr_to_str} of a node: {@code host:port}. */
+    static String address(NodeId nid) {
+        return address(nid.addr(), nid.port());
     }
 
     static boolean isIpv4(byte[] addr) {

@@ -139,11 +139,10 @@ final class VdiBackup {
         }
         vdis.delete(name, 0, null);
         int ret = restoreObjects(name);
-        int resumed = vdis.create(name, cur.vdiSize(), cur.parentVdiId(), null, true, cur.nrCopies(),
-                cur.copyPolicy(), cur.storePolicy(), cur.blockSizeShift());
-        if (resumed != ExitCode.SUCCESS) {
+        Vdis.Created resumed = vdis.createLike(cur, name, cur.vdiSize(), cur.parentVdiId(), true);
+        if (!resumed.ok()) {
             s.err("failed to resume the current vdi");
-            return resumed;
+            return resumed.status();
         }
         return ret;
     }
@@ -164,12 +163,10 @@ final class VdiBackup {
             return ExitCode.FAILURE;
         }
         Inode.Header h = snap.inode().header();
-        int[] vid = new int[1];
-        int ret = vdis.create(name, h.vdiSize(), h.vdiId(), vid, false, h.nrCopies(), h.copyPolicy(),
-                h.storePolicy(), h.blockSizeShift());
-        if (ret != ExitCode.SUCCESS) {
+        Vdis.Created restored = vdis.createLike(h, name, h.vdiSize(), h.vdiId(), false);
+        if (!restored.ok()) {
             s.err("Failed to read VDI");
-            return ret;
+            return restored.status();
         }
         while (true) {
             byte[] record = new byte[RECORD];
@@ -187,7 +184,7 @@ final class VdiBackup {
                 s.err("failed to read backup data");
                 return ExitCode.SYSFAIL;
             }
-            if (restoreObject(Integer.toUnsignedLong(idx), rb.getInt(4), data, vid[0], snap.inode())
+            if (restoreObject(Integer.toUnsignedLong(idx), rb.getInt(4), data, restored.vid(), snap.inode())
                     != ResultCode.SUCCESS) {
                 s.err("failed to restore backup");
                 vdis.delete(name, 0, null);

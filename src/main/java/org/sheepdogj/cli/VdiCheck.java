@@ -137,7 +137,7 @@ final class VdiCheck {
         if (r.result() == ResultCode.NO_OBJ) {
             return new Copy(n, false, new byte[20]);
         }
-        s.err("failed to read %x from %s, %s", oid, label(n.nid()), ResultCode.describe(r.result()));
+        s.err("failed to read %x from %s, %s", oid, Text.address(n.nid()), ResultCode.describe(r.result()));
         throw s.exit(ExitCode.FAILURE);
     }
 
@@ -173,7 +173,8 @@ final class VdiCheck {
         RequestHeader h = Session.request(Opcode.REPAIR_REPLICA, 0, 0, oid, addr.getLong(0), addr.getLong(8),
                 from.nid().port()).withEpoch(s.members().epoch());
         if (!s.lightRequest(to.nid(), h)) {
-            s.err("failed to repair object %016x from %s to %s", oid, label(from.nid()), label(to.nid()));
+            s.err("failed to repair object %016x from %s to %s", oid, Text.address(from.nid()),
+                    Text.address(to.nid()));
         }
     }
 
@@ -206,7 +207,8 @@ final class VdiCheck {
             int n = r.header().dataLength() / 8;
             missing += n;
             for (int i = 0; i < n; i++) {
-                s.out().print(String.format("[%s] oid %016x is missing.\n", label(e.getKey()), back.getLong(8 * i)));
+                s.out().print(String.format("[%s] oid %016x is missing.\n", Text.address(e.getKey()),
+                        back.getLong(8 * i)));
             }
         }
         if (missing == 0) {
@@ -223,7 +225,4 @@ final class VdiCheck {
         }
     }
 
-    private static String label(NodeId nid) {
-        return Text.address(nid.addr(), nid.port());
-    }
 }

@@ -239,26 +239,33 @@ final class VdiCommands {
             s.err("VDI size is too large");
             return ExitCode.USAGE;
         }
-        int[] vid = new int[1];
-        int ret = vdis.create(name, size, 0, vid, false, o.copies, o.copyPolicy, o.storePolicy, o.blockSizeShift);
-        if (ret == ExitCode.SUCCESS && o.prealloc) {
-            ret = preallocate(vid[0], size);
-        }
-        if (ret == ExitCode.SUCCESS && s.verbose) {
-            s.out().print(s.raw ? String.format("%x\n", vid[0])
-                    : String.format("VDI ID of newly created VDI: %x\n", vid[0]));
-        }
-        return ret;
+        Vdis.Created created = vdis.create(name, size, 0, false, o.copies, o.copyPolicy, o.storePolicy,
+                o.blockSizeShift);
+        int ret = created.ok() && o.prealloc ? preallocate(created.vid(), size) : created.status();
+        return reportNewVid(ret, "VDI ID of newly created VDI", created.vid());
     }
 
     private int create() {
         String name = s.nextArg();
-        if (s.arg(s.optind) == null) {
-            s.err("Please specify the VDI size");
-            return ExitCode.USAGE;
-        }
-        Long size = CNumbers.size(s, s.arg(s.optind));
+        Long size = sizeOperand("Please specify the VDI size");
         return size == null ? ExitCode.USAGE : createVdi(name, size);
+    }
+
+    /** The size operand; null (reported) when it is missing or not a size. */
+    private Long sizeOperand(String whenMissing) {
+        if (s.arg(s.optind) == null) {
+            s.err(whenMissing);
+            return null;
+        }
+        return CNumbers.size(s, s.arg(s.optind));
+    }
+
+    /** With {@code -v}, the id of the VDI a successful command made; returns the command's status. */
+    private int reportNewVid(int status, String what, int vid) {
+        if (status == ExitCode.SUCCESS && s.verbose) {
+            s.out().print(s.raw ? String.format("%x\n", vid) : String.format("%s: %x\n", what, vid));
+        }
+        return status;
     }
 
     /** {@code vdi create -P}: every object made now, empty, and recorded in the index. */
@@ -347,15 +354,13 @@ final class VdiCommands {
         if (ret != ResultCode.SUCCESS) {
             return ret;
         }
-        int[] newVid = new int[1];
-        ret = vdis.create(name, h.vdiSize(), vid, newVid, true, h.nrCopies(), h.copyPolicy(), h.storePolicy(),
-                h.blockSizeShift());
-        if (ret == ExitCode.SUCCESS && s.verbose) {
-            s.out().print(s.raw ? String.format("%x %x\n", newVid[0], vid)
-                    : String.format("new VID of original VDI: %x, VDI ID of newly created snapshot: %x\n", newVid[0],
-                    vid));
+        Vdis.Created created = vdis.createLike(h, name, h.vdiSize(), vid, true);
+        if (created.ok() && s.verbose) {
+            s.out().print(s.raw ? String.format("%x %x\n", created.vid(), vid)
+                    : String.format("new VID of original VDI: %x, VDI ID of newly created snapshot: %x\n",
+                    created.vid(), vid));
         }
-        return ret;
+        return created.status();
     }
 
     /** {@code has_own_objects}: whether any index entry, over the whole index, names the VDI itself. */
@@ -385,17 +390,10 @@ final class VdiCommands {
             return ExitCode.FAILURE;
         }
         Inode.Header h = base.inode().header();
-        int[] newVid = new int[1];
-        int ret = vdis.create(dst, h.vdiSize(), o.noShare ? 0 : base.vid(), newVid, false, h.nrCopies(),
-                h.copyPolicy(), h.storePolicy(), h.blockSizeShift());
-        if (ret == ExitCode.SUCCESS && (o.prealloc || o.noShare)) {
-            ret = copyObjects(base.inode(), dst, newVid[0]);
-        }
-        if (ret == ExitCode.SUCCESS && s.verbose) {
-            s.out().print(s.raw ? String.format("%x\n", newVid[0])
-                    : String.format("VDI ID of newly created clone: %x\n", newVid[0]));
-        }
-        return ret;
+        Vdis.Created created = vdis.createLike(h, dst, h.vdiSize(), o.noShare ? 0 : base.vid(), false);
+        int ret = created.ok() && (o.prealloc || o.noShare) ? copyObjects(base.inode(), dst, created.vid())
+                : created.status();
+        return reportNewVid(ret, "VDI ID of newly created clone", created.vid());
     }
 
     /** {@code vdi clone -P/-n}: the clone gets its own copy of every object (and, with -P, of the holes). */
@@ -456,23 +454,13 @@ final class VdiCommands {
         }
         vdis.delete(name, 0, null);
         Inode.Header h = snap.inode().header();
-        int[] newVid = new int[1];
-        int ret = vdis.create(name, h.vdiSize(), snap.vid(), newVid, false, h.nrCopies(), h.copyPolicy(),
-                h.storePolicy(), h.blockSizeShift());
-        if (ret == ExitCode.SUCCESS && s.verbose) {
-            s.out().print(s.raw ? String.format("%x\n", newVid[0])
-                    : String.format("New VDI ID of rollbacked VDI: %x\n", newVid[0]));
-        }
-        return ret;
+        Vdis.Created created = vdis.createLike(h, name, h.vdiSize(), snap.vid(), false);
+        return reportNewVid(created.status(), "New VDI ID of rollbacked VDI", created.vid());
     }
 
     private int resize() {
         String name = s.nextArg();
-        if (s.arg(s.optind) == null) {
-            s.err("Please specify the new size for the VDI");
-            return ExitCode.USAGE;
-        }
-        Long newSize = CNumbers.size(s, s.arg(s.optind));
+        Long newSize = sizeOperand("Please specify the new size for the VDI");
         if (newSize == null) {
             return ExitCode.USAGE;
         }

@@ -41,6 +41,22 @@ final class VdiData {
         return new long[] {offset, total};
     }
 
+    /** The bytes to move, the object they start in, and where in it. */
+    private record Span(long total, long index, long offset) {
+    }
+
+    /** Where the operands put the I/O in the VDI; null (reported) when the offset is past its end. */
+    private Span span(long[] range, Inode.Header h, String beyond) {
+        long offset = range[0];
+        if (Long.compareUnsigned(h.vdiSize(), offset) < 0) {
+            s.err(beyond);
+            return null;
+        }
+        long objectSize = h.objectSize();
+        return new Span(unsignedMin(range[1], h.vdiSize() - offset), Long.divideUnsigned(offset, objectSize),
+                Long.remainderUnsigned(offset, objectSize));
+    }
+
     int read() {
         String name = s.nextArg();
         long[] range = range();
@@ -52,15 +68,14 @@ final class VdiData {
             return ExitCode.FAILURE;
         }
         Inode.Header h = v.inode().header();
-        long offset = range[0];
-        if (Long.compareUnsigned(h.vdiSize(), offset) < 0) {
-            s.err("Read offset is beyond the end of the VDI");
+        Span span = span(range, h, "Read offset is beyond the end of the VDI");
+        if (span == null) {
             return ExitCode.FAILURE;
         }
         long objectSize = h.objectSize();
-        long total = unsignedMin(range[1], h.vdiSize() - offset);
-        long idx = Long.divideUnsigned(offset, objectSize);
-        offset = Long.remainderUnsigned(offset, objectSize);
+        long total = span.total();
+        long idx = span.index();
+        long offset = span.offset();
         long done = 0;
         while (Long.compareUnsigned(done, total) < 0) {
             int len = (int) unsignedMin(total - done, objectSize - offset);
@@ -101,18 +116,14 @@ final class VdiData {
         }
         InodeImage inode = v.inode();
         Inode.Header h = inode.header();
-        long offset = range[0];
-        if (Long.compareUnsigned(h.vdiSize(), offset) < 0) {
-            s.err("Write offset is beyond the end of the VDI");
-            return ExitCode.FAILURE;
-        }
-        if (vdis.indexReadOnly(inode)) {
+        Span span = span(range, h, "Write offset is beyond the end of the VDI");
+        if (span == null || vdis.indexReadOnly(inode)) {
             return ExitCode.FAILURE;
         }
         long objectSize = h.objectSize();
-        long total = unsignedMin(range[1], h.vdiSize() - offset);
-        long idx = Long.divideUnsigned(offset, objectSize);
-        offset = Long.remainderUnsigned(offset, objectSize);
+        long total = span.total();
+        long idx = span.index();
+        long offset = span.offset();
         long done = 0;
         int flags = o.writeback ? Flags.CACHE : 0;
         while (Long.compareUnsigned(done, total) < 0) {

@@ -7,8 +7,8 @@ import org.sheepdogj.protocol.Oid;
 
 /** {@code dog vdi list}, {@code vdi tree} and {@code vdi graph}: every VDI of the cluster, three ways. */
 final class VdiListing {
-    private static final String HEADER = "  Name        Id    Size    Used  Shared    Creation time   VDI id  Copies  Tag"
-            + "   Block Size Shift\n";
+    private static final String HEADER = "  Name        Id    Size    Used  Shared    Creation time   VDI id  Copies"
+            + "  Tag   Block Size Shift\n";
     private static final long VDI_SPACE_MASK = (1L << 32) - 1;
     private static final long NOT_DATA = Oid.VDI_BIT | Oid.VMSTATE_BIT | Oid.VDI_ATTR_BIT | Oid.VDI_BTREE_BIT
             | Oid.LEDGER_BIT;

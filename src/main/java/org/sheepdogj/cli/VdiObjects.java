@@ -68,11 +68,18 @@ final class VdiObjects {
         return "0".repeat(Math.max(0, 8 - digits.length())) + digits + String.format(" %8x\n", vid);
     }
 
-    int location() {
-        String name = s.arg(s.optind);
-        Vdis.Opened v = vdis.open(name, o.snapshotId, o.snapshotTag, Inode.SIZE);
+    /** The VDI named by the operand and the snapshot options, its inode read whole; null (reported) if none. */
+    private Vdis.Opened openWhole() {
+        Vdis.Opened v = vdis.open(s.arg(s.optind), o.snapshotId, o.snapshotTag, Inode.SIZE);
         if (v == null) {
             s.err("FATAL: no inode objects");
+        }
+        return v;
+    }
+
+    int location() {
+        Vdis.Opened v = openWhole();
+        if (v == null) {
             return ExitCode.FAILURE;
         }
         Inode.Header h = v.inode().header();
@@ -110,7 +117,7 @@ final class VdiObjects {
             if (r == null) {
                 continue;
             }
-            String sheep = Text.address(n.nid().addr(), n.nid().port());
+            String sheep = Text.address(n.nid());
             switch (r.result()) {
                 case ResultCode.SUCCESS -> s.out().print(sheep + " has the object\n");
                 case ResultCode.NO_OBJ -> s.out().print(sheep + " doesn't have the object\n");
@@ -134,7 +141,7 @@ final class VdiObjects {
         List<SdNode> at = s.members().ring().replicas(oid, copies);
         StringBuilder b = new StringBuilder();
         for (int i = 0; i < at.size(); i++) {
-            b.append(i == 0 ? "" : " ").append(Text.address(at.get(i).nid().addr(), at.get(i).nid().port()));
+            b.append(i == 0 ? "" : " ").append(Text.address(at.get(i).nid()));
         }
         out.print(b.append('\n'));
     }
@@ -199,11 +206,9 @@ final class VdiObjects {
     }
 
     int track() {
-        String name = s.arg(s.optind);
         long idx = o.index & 0xffffffffL;
-        Vdis.Opened v = vdis.open(name, o.snapshotId, o.snapshotTag, Inode.SIZE);
+        Vdis.Opened v = openWhole();
         if (v == null) {
-            s.err("FATAL: no inode objects");
             return ExitCode.FAILURE;
         }
         Inode.Header h = v.inode().header();
@@ -258,19 +263,16 @@ final class VdiObjects {
             out.print("---------------------------------------------------\n");
             if (log.nodes().size() < copies) {
                 for (SdNode n : log.nodes()) {
-                    out.print(label(n.nid()) + "\n");
+                    out.print(Text.address(n.nid()) + "\n");
                 }
                 continue;
             }
             for (SdNode n : new Ring(log.nodes().stream().sorted().toList()).replicas(oid, copies)) {
-                out.print(label(n.nid()) + "\n");
+                out.print(Text.address(n.nid()) + "\n");
             }
             at++;
         }
         return ExitCode.SUCCESS;
     }
 
-    private static String label(NodeId nid) {
-        return Text.address(nid.addr(), nid.port());
-    }
 }

@@ -182,26 +182,33 @@ final class Vdis {
                 owner.copyPolicy(), false, direct);
     }
 
-    /**
-     * {@code do_vdi_create}: NEW_VDI. The new VDI's id goes into {@code newVid[0]} when given; returns the exit
-     * status.
-     */
-    int create(String name, long size, int baseVid, int[] newVid, boolean snapshot, int copies, int copyPolicy,
-               int storePolicy, int blockSizeShift) {
+    /** What NEW_VDI came to: dog's exit status and, on success, the new VDI's id. */
+    record Created(int status, int vid) {
+        boolean ok() {
+            return status == ExitCode.SUCCESS;
+        }
+    }
+
+    /** {@code do_vdi_create}: NEW_VDI with the layout given (copies, policies, object size). */
+    Created create(String name, long size, int baseVid, boolean snapshot, int copies, int copyPolicy,
+                   int storePolicy, int blockSizeShift) {
         RequestHeader h = RequestHeader.vdi(Opcode.NEW_VDI, Flags.WRITE, NAME_LEN, size, baseVid, copies, copyPolicy,
                 storePolicy, blockSizeShift, snapshot ? 1 : 0, 0);
         Response r = s.exec(h, field(name, NAME_LEN));
         if (r == null) {
-            return ExitCode.SYSFAIL;
+            return new Created(ExitCode.SYSFAIL, 0);
         }
         if (!r.ok()) {
             s.err("Failed to create VDI %s: %s", name, ResultCode.describe(r.result()));
-            return ExitCode.FAILURE;
+            return new Created(ExitCode.FAILURE, 0);
         }
-        if (newVid != null) {
-            newVid[0] = r.header().vdiId();
-        }
-        return ExitCode.SUCCESS;
+        return new Created(ExitCode.SUCCESS, r.header().vdiId());
+    }
+
+    /** {@code do_vdi_create} of a VDI laid out as {@code like} (its copies, policies and object size). */
+    Created createLike(Inode.Header like, String name, long size, int baseVid, boolean snapshot) {
+        return create(name, size, baseVid, snapshot, like.nrCopies(), like.copyPolicy(), like.storePolicy(),
+                like.blockSizeShift());
     }
 
     /**

@@ -2,33 +2,17 @@ package org.sheepdogj.cli;
 
 import java.util.List;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
-import org.junit.jupiter.api.TestInstance;
 
 /**
  * {@code dog cluster ...}: format and its refusals, redundancy changes, recovery switches, shutdown; the original's
  * messages and exit statuses, checked against dog 1.0.1 and sheep 1.0.1.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class DogClusterErrorsTest {
-    private NodeSession node;
-
-    @BeforeAll
-    void start() {
-        node = new NodeSession();
-    }
-
-    @AfterAll
-    void stop() {
-        node.close();
-    }
-
+class DogClusterErrorsTest extends NodeTranscriptTest {
     @TestFactory
-    List<DynamicTest> transcript() {
-        return node.transcript("""
+    List<DynamicTest> commands() {
+        return transcript("""
                 $ dog cluster info
                 Cluster status: Waiting for cluster to be formatted
 

@@ -6,10 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -22,11 +19,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
-import org.junit.jupiter.api.TestInstance;
 import org.sheepdogj.client.Sheepdog;
 import org.sheepdogj.client.SheepdogConnection;
 import org.sheepdogj.client.VdiHandle;
-import org.sheepdogj.testing.TestNode;
 
 /**
  * The recorded sessions of dog 1.0.1 with sheep 1.0.1 ({@code vectors/sheepdog-1.0.1/NN-*.out}), played again in
@@ -36,35 +31,24 @@ import org.sheepdogj.testing.TestNode;
  * the node's port (the recording's node listened on 7000; ours listens on another port of four digits, so the
  * columns stay where they were).
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class DogGoldenTest {
+class DogGoldenTest extends NodeTranscriptTest {
     private static final String DIR = "/vectors/sheepdog-1.0.1/";
     private static final int RECORDED_PORT = 7000;
     private static final int MB = 1 << 20;
     private static final Pattern EXIT = Pattern.compile("\\[exit (\\d+)]$");
 
-    private Path dir;
-    private TestNode node;
-    private int port;
     private SheepdogConnection qemu;
 
     @BeforeAll
-    void start() throws IOException {
-        dir = Files.createTempDirectory("dog-golden");
-        port = DogConsole.fourDigitPort();
-        node = TestNode.start(dir, Map.of("sheepdog.port", port));
-        qemu = new SheepdogConnection("127.0.0.1", port);
+    void connect() throws IOException {
+        qemu = new SheepdogConnection("127.0.0.1", port());
     }
 
     @AfterAll
-    void stop() {
+    void disconnect() {
         if (qemu != null) {
             qemu.close();
         }
-        if (node != null) {
-            node.close();
-        }
-        DogConsole.deleteTree(dir);
     }
 
     @TestFactory
@@ -98,7 +82,7 @@ class DogGoldenTest {
     private DynamicTest dog(String scenario) {
         return DynamicTest.dynamicTest(scenario, () -> {
             Recording r = Recording.read(DIR + scenario + ".out");
-            Transcript.Step actual = Transcript.run(r.command(), port);
+            Transcript.Step actual = Transcript.run(r.command(), port());
             assertEquals(mask(r.output()), mask(actual.output()), scenario + ": " + r.command());
             assertEquals(r.status(), actual.status(), scenario + ": exit status");
         });
@@ -129,7 +113,7 @@ class DogGoldenTest {
     }
 
     private String mask(String text) {
-        return Transcript.maskTimes(text.replace("127.0.0.1:" + port, "127.0.0.1:" + RECORDED_PORT));
+        return Transcript.maskTimes(text.replace("127.0.0.1:" + port(), "127.0.0.1:" + RECORDED_PORT));
     }
 
     /** One recorded session: the command line as typed, what it printed, and its exit status. */

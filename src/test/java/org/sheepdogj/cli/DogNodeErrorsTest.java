@@ -2,33 +2,17 @@ package org.sheepdogj.cli;
 
 import java.util.List;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
-import org.junit.jupiter.api.TestInstance;
 
 /**
  * {@code dog node ...} when things go wrong (unformatted cluster, bad node ids, log levels, vnodes, throttling) and
  * when they go right; the original's messages and exit statuses, checked against dog 1.0.1 and sheep 1.0.1.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class DogNodeErrorsTest {
-    private NodeSession node;
-
-    @BeforeAll
-    void start() {
-        node = new NodeSession();
-    }
-
-    @AfterAll
-    void stop() {
-        node.close();
-    }
-
+class DogNodeErrorsTest extends NodeTranscriptTest {
     @TestFactory
-    List<DynamicTest> transcript() {
-        return node.transcript("""
+    List<DynamicTest> commands() {
+        return transcript("""
                 $ dog node info
                 Response's result: Waiting for cluster to be formatted
                 Cannot get information from any nodes

@@ -2,34 +2,18 @@ package org.sheepdogj.cli;
 
 import java.util.List;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
-import org.junit.jupiter.api.TestInstance;
 
 /**
  * {@code dog vdi ...} when things go wrong: unformatted cluster, no such VDI, VDI exists, sizes and offsets out of
  * range, attributes missing or present, usage mistakes; each with the original's message and exit status (checked
  * against dog 1.0.1 and sheep 1.0.1).
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class DogVdiErrorsTest {
-    private NodeSession node;
-
-    @BeforeAll
-    void start() {
-        node = new NodeSession();
-    }
-
-    @AfterAll
-    void stop() {
-        node.close();
-    }
-
+class DogVdiErrorsTest extends NodeTranscriptTest {
     @TestFactory
     List<DynamicTest> errors() {
-        return node.transcript("""
+        return transcript("""
                 $ dog vdi create x 1G
                 Failed to create VDI x: Waiting for cluster to be formatted
                 [exit 1]

@@ -28,9 +28,12 @@ class VdiTreeTest {
             new PrintStream(out, true, StandardCharsets.ISO_8859_1), new PrintStream(new ByteArrayOutputStream()),
             Map.of(), false, false, ZoneOffset.UTC), "dog");
 
-    @Test
-    void branchesAreDrawnUnderTheirParents() {
+    /** The family of DRAWN, in VDI id order (as dog walks the VDIs), or with the working VDI first. */
+    private VdiTree family(boolean workingFirst) {
         VdiTree tree = new VdiTree(session);
+        if (workingFirst) {
+            tree.add("t", HERE, 0x202ad, 0x202ac, false);
+        }
         tree.add("t", SNAP, 0x202a3, 0, false);
         tree.add("t", SNAP, 0x202a4, 0x202a3, false);
         tree.add("t", SNAP, 0x202a5, 0x202a4, false);
@@ -38,23 +41,21 @@ class VdiTreeTest {
         tree.add("t", SNAP, 0x202a8, 0x202a7, false);
         tree.add("t", SNAP, 0x202aa, 0x202a7, false);
         tree.add("t", SNAP, 0x202ac, 0x202a3, false);
-        tree.add("t", HERE, 0x202ad, 0x202ac, false);
-        tree.print();
+        if (!workingFirst) {
+            tree.add("t", HERE, 0x202ad, 0x202ac, false);
+        }
+        return tree;
+    }
+
+    @Test
+    void branchesAreDrawnUnderTheirParents() {
+        family(false).print();
         assertEquals(DRAWN, out.toString(StandardCharsets.ISO_8859_1));
     }
 
     @Test
     void aVdiMetBeforeItsParentIsMovedUnderIt() {
-        VdiTree tree = new VdiTree(session);
-        tree.add("t", HERE, 0x202ad, 0x202ac, false);
-        tree.add("t", SNAP, 0x202a3, 0, false);
-        tree.add("t", SNAP, 0x202a4, 0x202a3, false);
-        tree.add("t", SNAP, 0x202a5, 0x202a4, false);
-        tree.add("t", SNAP, 0x202a7, 0x202a4, false);
-        tree.add("t", SNAP, 0x202a8, 0x202a7, false);
-        tree.add("t", SNAP, 0x202aa, 0x202a7, false);
-        tree.add("t", SNAP, 0x202ac, 0x202a3, false);
-        tree.print();
+        family(true).print();
         assertEquals(DRAWN, out.toString(StandardCharsets.ISO_8859_1));
     }
 
