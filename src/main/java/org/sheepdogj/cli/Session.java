@@ -94,6 +94,14 @@ final class Session {
         return b.toString();
     }
 
+    /**
+     * What dog's {@code %m} shows after a short read, which sets no error: whatever its last failed call left, which
+     * is the terminal check of stdout ({@code ENOTTY}) unless stdout is a terminal.
+     */
+    String staleErrno() {
+        return term.stdoutIsConsole() ? "Success" : "Inappropriate ioctl for device";
+    }
+
     DogExit exit(int status) {
         return new DogExit(status);
     }

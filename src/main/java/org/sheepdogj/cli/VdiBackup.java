@@ -151,7 +151,7 @@ final class VdiBackup {
     private int restoreObjects(String name) {
         byte[] head = new byte[8];
         if (read(head) != head.length) {
-            s.err("failed to read backup header, Success");
+            s.err("failed to read backup header, %s", s.staleErrno());
         }
         ByteBuffer hb = ByteBuffer.wrap(head).order(ByteOrder.LITTLE_ENDIAN);
         if (hb.getInt(0) != FORMAT_VERSION || hb.getInt(4) != MAGIC) {

@@ -163,7 +163,7 @@ final class VdiObjects {
             return ExitCode.FAILURE;
         }
         if (got != bytes.length) {
-            s.err("failed to read inode object file: Success");
+            s.err("failed to read inode object file: %s", s.staleErrno());
             return ExitCode.FAILURE;
         }
         InodeImage inode = new InodeImage(bytes);
