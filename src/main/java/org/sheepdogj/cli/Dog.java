@@ -71,10 +71,7 @@ public final class Dog {
         Command command = command(argv[1]);
         Subcommand sub = subcommand(command, s.arg(2));
         s.usage.running(sub);
-        Integer early = environment();
-        if (early != null) {
-            return early;
-        }
+        environment();
         List<OptionSpec> specs = new ArrayList<>();
         for (char c : sub.opts().toCharArray()) {
             specs.add(s.usage.option(sub, c));
@@ -83,11 +80,7 @@ public final class Dog {
         Getopt g = new Getopt(argv, 3, specs, s.term.err());
         for (int c = g.next(); c != Getopt.END; c = g.next()) {
             switch (c) {
-                case 'a' -> {
-                    if (!address(g.optarg())) {
-                        return ExitCode.FAILURE;
-                    }
-                }
+                case 'a' -> address(g.optarg());
                 case 'p' -> s.target = new NodeId(s.target.addr(), port(g.optarg()), null, 0);
                 case 'r' -> s.raw = true;
                 case 'v' -> s.verbose = true;
@@ -149,30 +142,28 @@ public final class Dog {
         return word.equals("help") || word.equals("--help") || word.equals("-h");
     }
 
-    /** SHEEPDOG_DOG_ADDR and SHEEPDOG_DOG_PORT; a status when dog stops here. */
-    private Integer environment() {
+    /** SHEEPDOG_DOG_ADDR and SHEEPDOG_DOG_PORT, which the options may override. */
+    private void environment() {
         String addr = s.term.env().get("SHEEPDOG_DOG_ADDR");
-        if (addr != null && !address(addr)) {
-            return ExitCode.FAILURE;
+        if (addr != null) {
+            address(addr);
         }
         String port = s.term.env().get("SHEEPDOG_DOG_PORT");
         if (port != null) {
             s.target = new NodeId(s.target.addr(), port(port), null, 0);
         }
-        return null;
     }
 
-    /** {@code str_to_addr}; false (reported) when the name does not resolve. */
-    private boolean address(String host) {
+    /** {@code str_to_addr}; dog ends (failure) when the name does not resolve. */
+    private void address(String host) {
         try {
             if (host.isEmpty()) {
                 throw new IllegalArgumentException("empty address");
             }
             s.target = new NodeId(NodeId.addressBytes(host), s.target.port(), null, 0);
-            return true;
         } catch (IllegalArgumentException e) {
             s.err("Invalid ip address %s", host);
-            return false;
+            throw s.exit(ExitCode.FAILURE);
         }
     }
 

@@ -11,6 +11,7 @@ import java.util.Set;
 import org.sheepdogj.placement.Ring;
 import org.sheepdogj.protocol.ClusterInfo;
 import org.sheepdogj.protocol.EpochLog;
+import org.sheepdogj.protocol.Limits;
 import org.sheepdogj.protocol.NodeId;
 import org.sheepdogj.protocol.Opcode;
 import org.sheepdogj.protocol.ProtocolVersion;
@@ -31,7 +32,7 @@ final class Session {
     final Wire wire;
     /** Set once the command tables exist. */
     Usage usage;
-    NodeId target = new NodeId(LOCALHOST, 7000, null, 0);
+    NodeId target = new NodeId(LOCALHOST, Limits.DEFAULT_PORT, null, 0);
     boolean raw;
     boolean verbose;
     boolean highlight;
