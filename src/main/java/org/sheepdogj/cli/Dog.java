@@ -39,13 +39,18 @@ public final class Dog {
                 StandardCharsets.ISO_8859_1);
         boolean console = System.console() != null;
         Terminal t = new Terminal(System.in, out, err, System.getenv(), console, console, ZoneId.systemDefault());
-        int status = run(programName, args, t);
+        int status = runBytes(programName, ArgumentBytes.of(args), t);
         err.flush();
         return status;
     }
 
     /** Runs one dog command line on the given terminal; returns the exit status (0 to 255). */
     public static int run(String programName, String[] args, Terminal term) {
+        return runBytes(programName, ArgumentBytes.asText(args), term);
+    }
+
+    /** Runs a command line whose arguments are bytes (ISO-8859-1 strings, see {@link Names}). */
+    private static int runBytes(String programName, String[] args, Terminal term) {
         Session s = new Session(term, programName);
         try {
             return new Dog(s).main(args) & 0xff;
@@ -61,9 +66,7 @@ public final class Dog {
         long start = System.nanoTime();
         String[] argv = new String[args.length + 1];
         argv[0] = s.program;
-        for (int i = 0; i < args.length; i++) {
-            argv[i + 1] = Names.fromUserText(args[i]);
-        }
+        System.arraycopy(args, 0, argv, 1, args.length);
         s.operands(argv, 3);
         if (argv.length < 2) {
             throw s.usage.usage(0);

@@ -112,6 +112,11 @@ class DogProcessTest {
         String p = Integer.toString(port);
         assertEquals(0, run(new byte[0], wrapper("dog", "cluster", "format", "-c", "1", "-p", p)).status());
         assertEquals(0, run(new byte[0], wrapper("dog", "vdi", "create", "bin", "8M", "-p", p)).status());
+        String dog = wrapper("dog").get(0);
+        Ran named = run(new byte[0], List.of("sh", "-c", dog + " vdi create \"$(printf 'x\\377')\" 4M -p " + p
+                + " && " + dog + " vdi list -r \"$(printf 'x\\377')\" -p " + p));
+        assertEquals(0, named.status(), named.err());
+        assertTrue(named.text().startsWith("= x\u00ff 0 4194304 0 0 "), "a name that is not UTF-8: " + named.text());
         byte[] data = new byte[70_000];
         for (int i = 0; i < data.length; i++) {
             data[i] = (byte) (i * 31 + 7);
