@@ -12,28 +12,10 @@ import org.sheepdogj.protocol.Response;
 import org.sheepdogj.protocol.ResultCode;
 
 /**
- * {@code dog vdi ...} ({@code dog/vdi.c}): the command table, the options, and the subcommands that make, copy,
+ * {@code dog vdi ...} ({@code dog/vdi.c}): the command table and the subcommands that make, copy,
  * resize and remove VDIs. Listing, data, attributes, objects, checks and locks live in classes of their own.
  */
 final class VdiCommands {
-    static final List<OptionSpec> OPTIONS = List.of(
-            new OptionSpec('P', "prealloc", false, "preallocate all the data objects"),
-            new OptionSpec('n', "no-share", false, "share nothing with its parent"),
-            new OptionSpec('i', "index", true, "specify the index of data objects"),
-            new OptionSpec('s', "snapshot", true, "specify a snapshot id or tag name"),
-            new OptionSpec('x', "exclusive", false, "write in an exclusive mode"),
-            new OptionSpec('d', "delete", false, "delete a key"),
-            new OptionSpec('w', "writeback", false, "use writeback mode"),
-            new OptionSpec('c', "copies", true, "specify the data redundancy level"),
-            new OptionSpec('F', "from", true, "create a differential backup from the snapshot"),
-            new OptionSpec('f', "force", false, "do operation forcibly"),
-            new OptionSpec('y', "hyper", false, "create a hyper volume"),
-            new OptionSpec('o', "oid", true, "specify the object id of the tracking object"),
-            new OptionSpec('e', "exist", false, "only check objects exist or not,\n"
-                    + "                          neither comparing nor repairing"),
-            new OptionSpec('z', "block_size_shift", true, "specify the bit shift num for data object size"),
-            new OptionSpec('R', "reduce-identical-snapshots", false, "do not create snapshot if working VDI doesn't"
-                    + " have its own objects"));
     /** {@code SD_MAX_VDI_SIZE}: 4 MB objects times 2^32 of them. */
     static final long MAX_VDI_SIZE = (1L << 22) << 32;
     /** {@code OLD_MAX_DATA_OBJS}: the entries of a flat index. */
@@ -87,7 +69,7 @@ final class VdiCommands {
                 sub("tree", null, "aphT", "show images in tree view format", 0, listing::tree),
                 sub("graph", null, "aphT", "show images in Graphviz dot format", 0, listing::graph),
                 new Subcommand("object", "<vdiname>", "isaphT", "show object information in the image", objectSubs,
-                        arg, () -> s.usage.dispatch(objectSubs), OPTIONS),
+                        arg, () -> s.usage.dispatch(objectSubs), VdiOptions.OPTIONS),
                 sub("track", "<vdiname>", "isaphoT", "show the object epoch trace in the image", nl | arg,
                         objects::track),
                 sub("setattr", "<vdiname> <key> [value]", "dxaphT", "set a VDI attribute", arg, attrs::set),
@@ -103,104 +85,13 @@ final class VdiCommands {
                 sub("alter-copy", "<vdiname>", "caphTf", "set the vdi's redundancy level", arg | nl,
                         this::alterCopy),
                 new Subcommand("lock", null, "saphT", "See 'dog vdi lock' for more information", lockSubs, arg,
-                        () -> s.usage.dispatch(lockSubs), OPTIONS));
-        return new Command("vdi", table, this::option);
+                        () -> s.usage.dispatch(lockSubs), VdiOptions.OPTIONS));
+        return new Command("vdi", table, (letter, value) -> o.parse(letter, value, s));
     }
 
     private static Subcommand sub(String name, String arg, String opts, String desc, int flags,
                                   Subcommand.Action action) {
-        return new Subcommand(name, arg, opts, desc, null, flags, action, OPTIONS);
-    }
-
-    /** {@code vdi_parser}. */
-    private void option(char letter, String value) {
-        switch (letter) {
-            case 'P' -> o.prealloc = true;
-            case 'n' -> o.noShare = true;
-            case 'i' -> index(value);
-            case 's' -> snapshot(value);
-            case 'x' -> o.exclusive = true;
-            case 'd' -> o.delete = true;
-            case 'w' -> o.writeback = true;
-            case 'c' -> copies(value);
-            case 'F' -> {
-                CNumbers.Parsed p = CNumbers.strtol(value, 10, false);
-                boolean tag = p.none() || p.end() != value.length();
-                o.fromSnapshotId = tag ? 0 : (int) p.value();
-                o.fromSnapshotTag = tag ? value : o.fromSnapshotTag;
-            }
-            case 'f' -> o.force = true;
-            case 'y' -> {
-                o.storePolicy = 1;
-                if (o.blockSizeShift != 0) {
-                    s.err("Don't specify both -y and -z options, please");
-                    throw s.exit(ExitCode.FAILURE);
-                }
-            }
-            case 'o' -> {
-                CNumbers.Parsed p = CNumbers.strtol(value, 16, true);
-                if (p.none()) {
-                    s.err("object id must be a hex integer");
-                    throw s.exit(ExitCode.FAILURE);
-                }
-                o.oid = p.value();
-            }
-            case 'e' -> o.exist = true;
-            case 'z' -> blockSizeShift(value);
-            case 'R' -> o.reduceIdenticalSnapshots = true;
-            default -> {
-            }
-        }
-    }
-
-    private void index(String value) {
-        boolean hex = value.startsWith("0x");
-        CNumbers.Parsed p = CNumbers.strtol(value, hex ? 16 : 10, false);
-        if (p.none()) {
-            s.err("The index must be a decimal integer or a hexadecimal integer started with 0x");
-            throw s.exit(ExitCode.FAILURE);
-        }
-        o.index = p.value();
-    }
-
-    private void snapshot(String value) {
-        CNumbers.Parsed p = CNumbers.strtol(value, 10, false);
-        if (p.none() || p.end() != value.length()) {
-            o.snapshotId = 0;
-            o.snapshotTag = value;
-        } else {
-            o.snapshotId = (int) p.value();
-            if (o.snapshotId == 0) {
-                s.term.err().print("The snapshot id must be larger than zero\n");
-                throw s.exit(ExitCode.FAILURE);
-            }
-        }
-    }
-
-    private void copies(String value) {
-        int[] c = CNumbers.copies(value);
-        o.copies = c[0];
-        o.copyPolicy = c[1];
-        if (o.copies == 0) {
-            s.err(CNumbers.copiesHelp(value));
-            throw s.exit(ExitCode.FAILURE);
-        }
-    }
-
-    private void blockSizeShift(String value) {
-        int shift = CNumbers.atoi(value) & 0xff;
-        if (shift > Limits.MAX_BLOCK_SIZE_SHIFT) {
-            s.err("Object Size is limited to 2^31. Please set shift bit lower than 31");
-            throw s.exit(ExitCode.FAILURE);
-        } else if (shift < Limits.MIN_BLOCK_SIZE_SHIFT) {
-            s.err("Object Size is larger than 2^20. Please set shift bit larger than 20");
-            throw s.exit(ExitCode.FAILURE);
-        }
-        if (o.storePolicy == 1) {
-            s.err("Don't specify both -y and -z options, please");
-            throw s.exit(ExitCode.FAILURE);
-        }
-        o.blockSizeShift = shift;
+        return new Subcommand(name, arg, opts, desc, null, flags, action, VdiOptions.OPTIONS);
     }
 
     private int createVdi(String name, long size) {
