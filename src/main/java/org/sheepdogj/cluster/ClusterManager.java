@@ -171,8 +171,11 @@ public final class ClusterManager extends AbstractBehavior<ClusterManager.Comman
         if (msg.epoch() > 0 && store.readEpoch(msg.epoch()).isEmpty()) {
             store.writeEpoch(new NodeStore.EpochRecord(msg.epoch(), msg.nodes(), msg.time()));
         }
-        ClusterView after = before.next(msg.config().withShutdown(false), msg.epoch(), msg.time(), msg.nodes(),
-                msg.status(), msg.recoveryDisabled(), msg.gatheredEpoch());
+        // before the first format every node keeps its own settings (its vnodes strategy), as sheep's cinfo does
+        boolean neverFormatted = !msg.config().formatted() && !current.formatted();
+        ClusterConfig config = neverFormatted ? current : msg.config().withShutdown(false);
+        ClusterView after = before.next(config, msg.epoch(), msg.time(), msg.nodes(), msg.status(),
+                msg.recoveryDisabled(), msg.gatheredEpoch());
         if (after.epoch() != before.epoch() || msg.format()) {
             hooks.changeEpoch(before, after, msg.format() ? null : previous, () -> state.publish(after));
         } else {

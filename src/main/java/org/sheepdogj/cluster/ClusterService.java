@@ -19,6 +19,7 @@ import org.sheepdogj.protocol.ClusterInfo;
 import org.sheepdogj.protocol.EpochLog;
 import org.sheepdogj.protocol.Inode;
 import org.sheepdogj.protocol.Limits;
+import org.sheepdogj.protocol.MdInfo;
 import org.sheepdogj.protocol.Names;
 import org.sheepdogj.protocol.ProtocolVersion;
 import org.sheepdogj.protocol.Request;
@@ -122,14 +123,32 @@ public final class ClusterService {
         }, io);
     }
 
-    /** STAT_SHEEP: the node's capacity and free space (zero on a gateway). */
+    /**
+     * STAT_SHEEP ({@code stat_sheep}): what the node can store, as sheep counts it: the free space of its file system
+     * plus what its objects already take, and that free space (zero on a gateway).
+     */
     public CompletionStage<Response> statSheep(ObjectStore objects) {
         return CompletableFuture.supplyAsync(() -> {
             if (state.current().self().isGateway()) {
                 return Response.of(ResponseHeader.node(ResultCode.SUCCESS, 0, 0, 0));
             }
-            ObjectStore.Space s = objects.space();
-            return Response.of(ResponseHeader.node(ResultCode.SUCCESS, 0, s.size(), s.free()));
+            long free = objects.space().free();
+            return Response.of(ResponseHeader.node(ResultCode.SUCCESS, 0, free + objects.usedBytes(), free));
+        }, io);
+    }
+
+    /**
+     * MD_INFO ({@code md_get_info}): a node of ours keeps its objects in one directory, shown as disk 0 with the free
+     * space of its file system and the bytes its objects take. The buffer must be the size sheep asserts.
+     */
+    public CompletionStage<Response> mdInfo(ObjectStore objects, Request req) {
+        if (req.header().dataLength() != MdInfo.SIZE) {
+            return CompletableFuture.completedFuture(Response.of(ResultCode.INVALID_PARMS));
+        }
+        return CompletableFuture.supplyAsync(() -> {
+            MdInfo.Disk disk = new MdInfo.Disk(0, objects.space().free(), objects.usedBytes(),
+                    objects.directory().toAbsolutePath().toString());
+            return Response.data(ByteString.fromArrayUnsafe(new MdInfo(List.of(disk)).encode()));
         }, io);
     }
 

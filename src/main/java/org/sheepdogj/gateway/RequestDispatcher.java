@@ -8,6 +8,7 @@ import java.util.function.Function;
 
 import org.sheepdogj.cache.ObjectCache;
 import org.sheepdogj.cluster.ClusterService;
+import org.sheepdogj.cluster.VnodeRequests;
 import org.sheepdogj.cluster.ClusterView;
 import org.sheepdogj.peer.ObjectIo;
 import org.sheepdogj.peer.PeerService;
@@ -38,6 +39,7 @@ public final class RequestDispatcher {
     private final Map<Integer, Route> routes = new HashMap<>();
     private final ClusterService cluster;
     private final RequestObserver observer;
+    private final RequestStats stats = new RequestStats();
 
     public RequestDispatcher(ClusterService cluster, VdiService vdis, PeerService peers, ObjectIo objects,
                              ObjectStore store, ObjectCache cache, RecoveryRequests recovery, int maxBlockSizeShift,
@@ -86,6 +88,15 @@ public final class RequestDispatcher {
         gated(Opcode.DELETE_CACHE, obj::purgeCache);
         gated(Opcode.CACHE_PURGE, obj::purgeCache);
         gated(Opcode.GET_CACHE_INFO, r -> obj.cacheInfo());
+        VnodeRequests vnodes = new VnodeRequests(cluster.state());
+        gated(Opcode.GET_VNODES, r -> done(vnodes.vnodes(r)));
+        gated(Opcode.SET_VNODES, r -> done(vnodes.setVnodes(r)));
+        gated(Opcode.REWEIGHT, r -> done(vnodes.reweight(r)));
+        gated(Opcode.MD_INFO, r -> cluster.mdInfo(store, r));
+        gated(Opcode.MD_PLUG, r -> done(Response.of(ResultCode.NO_SUPPORT)));
+        gated(Opcode.MD_UNPLUG, r -> done(Response.of(ResultCode.NO_SUPPORT)));
+        gated(Opcode.STAT, r -> done(stats.stat(r)));
+        gated(Opcode.ALTER_VDI_COPY, vdis::alterCopies);
         for (int op : new int[] {Opcode.CREATE_AND_WRITE_PEER, Opcode.READ_PEER, Opcode.WRITE_PEER,
                 Opcode.REMOVE_PEER, Opcode.DECREF_PEER, Opcode.GET_OBJ_LIST, Opcode.GET_EPOCH, Opcode.GET_HASH,
                 Opcode.EXIST, Opcode.OIDS_EXIST, Opcode.FLUSH_PEER}) {
@@ -127,10 +138,14 @@ public final class RequestDispatcher {
             return done(Response.of(gate));
         }
         CompletionStage<Response> answer;
+        boolean counted = stats.begin(req.header());
         try {
             answer = route.handler().apply(req);
         } catch (RuntimeException e) {
             answer = CompletableFuture.failedFuture(e);
+        }
+        if (counted) {
+            answer = answer.whenComplete((r, e) -> stats.end(req.header()));
         }
         return answer.exceptionally(e -> {
             log.error("{} of object {} failed", Opcode.name(op), String.format("%016x", req.header().oid()), e);

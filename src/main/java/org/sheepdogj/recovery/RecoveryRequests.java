@@ -65,7 +65,8 @@ public final class RecoveryRequests {
         ByteBuffer b = req.payload().asByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
         int max = b.getInt(0);
         long interval = b.getLong(8);
-        boolean on = b.get(16) != 0;
+        // as sheep's set_recovery: the values decide; dog leaves the request's own flag uninitialized
+        boolean on = max > 0 && interval > 0;
         if (max < 0 || interval < 0) {
             return CompletableFuture.completedFuture(Response.of(ResultCode.INVALID_PARMS));
         }

@@ -367,6 +367,25 @@ public final class ObjectStore implements AutoCloseable {
         }
     }
 
+    /** The directory of the objects, as MD_INFO shows it. */
+    public Path directory() {
+        return dir;
+    }
+
+    /** Bytes of disk the objects take, sparse regions not counted (sheep's {@code get_total_object_size}). */
+    public long usedBytes() {
+        long total = 0;
+        for (long oid : list()) {
+            try {
+                Object blocks = Files.getAttribute(path(oid), "unix:blocks");
+                total += ((Number) blocks).longValue() * 512;
+            } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+                total += size(oid);
+            }
+        }
+        return total;
+    }
+
     /** Capacity and free space of the store's file system. */
     public record Space(long size, long free) {
         public long used() {

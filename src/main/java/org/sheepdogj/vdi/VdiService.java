@@ -168,6 +168,24 @@ public final class VdiService {
                 .orElse(completed(Response.of(ResultCode.NO_VDI)));
     }
 
+    /**
+     * ALTER_VDI_COPY ({@code cluster_alter_vdi_copy}, after {@code dog vdi alter-copy} rewrote the inode): the VDI's
+     * copies change on every node. Erasure coding cannot be altered; an id this node does not know changes nothing.
+     * The copies an object lacks come with recovery.
+     */
+    public CompletionStage<Response> alterCopies(Request req) {
+        RequestHeader h = req.header();
+        int vid = (int) (h.w0() >>> 32);
+        int copies = (int) (h.w1() & 0xff);
+        if (h.clusterCopyPolicy() != 0) {
+            return completed(Response.of(ResultCode.INVALID_PARMS));
+        }
+        return table.get(vid).map(s -> AskPattern.<VdiRegistry.Command, VdiRegistry.Done>ask(registry,
+                        r -> new VdiRegistry.Put(List.of(s.withCopies(copies)), r), ASK_TIMEOUT, system.scheduler())
+                        .thenApply(d -> Response.of(ResultCode.SUCCESS)))
+                .orElse(completed(Response.of(ResultCode.SUCCESS)));
+    }
+
     /** READ_VDIS and READ_DEL_VDIS: the bitmaps, only in their exact size. */
     public Response bitmap(Request req, boolean deleted) {
         if (req.header().dataLength() != Limits.VDI_BITMAP_SIZE) {
