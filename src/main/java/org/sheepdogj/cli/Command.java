@@ -10,6 +10,11 @@ record Command(String name, List<Subcommand> subs, OptionParser parser) {
         void option(char letter, String value);
     }
 
+    /** The subcommands the help texts name. */
+    List<Subcommand> listed() {
+        return subs.stream().filter(s -> !s.needs(Subcommand.UNLISTED)).toList();
+    }
+
     Subcommand find(String subName) {
         for (Subcommand s : subs) {
             if (s.name().equals(subName)) {

@@ -135,7 +135,7 @@ public final class Dog {
             s.err("Invalid command '%s %s'", command.name(), name);
         }
         s.err("Available %s commands:", command.name());
-        for (Subcommand c : command.subs()) {
+        for (Subcommand c : command.listed()) {
             s.err("  %s %s", command.name(), c.name());
         }
         throw s.exit(ExitCode.USAGE);

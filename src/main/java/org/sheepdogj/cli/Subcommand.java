@@ -15,6 +15,8 @@ record Subcommand(String name, String arg, String opts, String desc, List<Subcom
     static final int NEED_ARG = 1 << 1;
     /** Meant for root; dog only enforces it on nested subcommands. */
     static final int NEED_ROOT = 1 << 2;
+    /** Runs but is left out of the lists of commands, which stay dog 1.0.1's (sheepdog 0.9's object cache). */
+    static final int UNLISTED = 1 << 3;
 
     /** What a subcommand does: returns the exit status. */
     interface Action {

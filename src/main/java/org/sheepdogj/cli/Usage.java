@@ -41,7 +41,7 @@ final class Usage {
         out.print("Usage: " + s.program + " <command> <subcommand> [options]\n");
         out.print("\nAvailable commands:\n");
         for (Command c : commands) {
-            for (Subcommand sub : c.subs()) {
+            for (Subcommand sub : c.listed()) {
                 out.print(String.format("  %-24s%s\n", c.name() + " " + sub.name(), sub.desc()));
             }
         }

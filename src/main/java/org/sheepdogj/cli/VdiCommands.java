@@ -44,6 +44,7 @@ final class VdiCommands {
         VdiObjects objects = new VdiObjects(s, o, vdis);
         VdiCheck check = new VdiCheck(s, vdis);
         VdiLocks locks = new VdiLocks(s, o, vdis);
+        VdiCache cache = new VdiCache(s, o, vdis);
         int nl = Subcommand.NEED_NODELIST;
         int arg = Subcommand.NEED_ARG;
         List<Subcommand> objectSubs = List.of(
@@ -55,6 +56,14 @@ final class VdiCommands {
         List<Subcommand> lockSubs = List.of(
                 new Subcommand("list", null, null, "list locked VDIs", null, 0, locks::list, null),
                 new Subcommand("unlock", "<vdiname>", null, "unlock locked VDI forcibly", null, arg, locks::unlock,
+                        null));
+        List<Subcommand> cacheSubs = List.of(
+                new Subcommand("flush", null, null, "flush the cache of the vdi specified.", null, arg,
+                        cache::flush, null),
+                new Subcommand("delete", null, null, "delete the cache of the vdi specified in all nodes.", null,
+                        arg, cache::delete, null),
+                new Subcommand("info", null, null, "show usage of the cache", null, 0, cache::info, null),
+                new Subcommand("purge", null, null, "purge the cache of all vdi (no flush)", null, 0, cache::purge,
                         null));
         List<Subcommand> table = List.of(
                 sub("check", "<vdiname>", "seaphT", "check and repair image's consistency", nl | arg,
@@ -85,7 +94,9 @@ final class VdiCommands {
                 sub("alter-copy", "<vdiname>", "caphTf", "set the vdi's redundancy level", arg | nl,
                         this::alterCopy),
                 new Subcommand("lock", null, "saphT", "See 'dog vdi lock' for more information", lockSubs, arg,
-                        () -> s.usage.dispatch(lockSubs), VdiOptions.OPTIONS));
+                        () -> s.usage.dispatch(lockSubs), VdiOptions.OPTIONS),
+                new Subcommand("cache", "<vdiname>", "saphT", "Run 'dog vdi cache' for more information", cacheSubs,
+                        arg | Subcommand.UNLISTED, () -> s.usage.dispatch(cacheSubs), VdiOptions.OPTIONS));
         return new Command("vdi", table, (letter, value) -> o.parse(letter, value, s));
     }
 

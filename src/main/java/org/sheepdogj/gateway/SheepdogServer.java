@@ -26,6 +26,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class SheepdogServer {
     private static final Logger log = LoggerFactory.getLogger(SheepdogServer.class);
+    /**
+     * Answers that are ready while the socket is still busy with an earlier write go out together: one write and one
+     * wake-up of the TCP actor for many answers instead of one per answer, which is what limits small requests.
+     */
+    private static final long WRITE_BATCH_BYTES = 1 << 20;
 
     /** Limits of one listener. */
     public record Limits(int maxPayload, int maxInFlight, long connectionBytes, long nodeBytes) {
@@ -87,6 +92,7 @@ public final class SheepdogServer {
                                 admitted.release();
                             });
                 })
+                .batchWeighted(WRITE_BATCH_BYTES, b -> (long) b.size(), b -> b, ByteString::concat)
                 .mapError(new org.apache.pekko.japi.pf.PFBuilder<Throwable, Throwable>()
                         .matchAny(e -> {
                             log.warn("closing connection from {}: {}", peer, e.getMessage());

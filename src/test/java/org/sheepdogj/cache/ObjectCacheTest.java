@@ -2,6 +2,7 @@ package org.sheepdogj.cache;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.sheepdogj.testing.Futures.get;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -135,9 +136,5 @@ class ObjectCacheTest {
         byte[] out = new byte[4096];
         Arrays.fill(out, (byte) b);
         return out;
-    }
-
-    private static <T> T get(CompletionStage<T> f) throws Exception {
-        return f.toCompletableFuture().get(60, TimeUnit.SECONDS);
     }
 }

@@ -3,6 +3,7 @@ package org.sheepdogj.cluster;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.sheepdogj.testing.Futures.get;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -103,9 +104,5 @@ class GatewayAndCopiesTest {
         } finally {
             nodes.forEach(TestNode::close);
         }
-    }
-
-    private static <T> T get(CompletionStage<T> f) throws Exception {
-        return f.toCompletableFuture().get(120, TimeUnit.SECONDS);
     }
 }

@@ -3,6 +3,7 @@ package org.sheepdogj.cluster;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.sheepdogj.testing.Futures.get;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -199,9 +200,5 @@ class NodeFailureTest {
             assertTrue(!thread.isAlive(), "the writer stopped");
             assertEquals(0, failed.get(), "no write failed: the gateway retries until the cluster has a new epoch");
         }
-    }
-
-    private static <T> T get(CompletionStage<T> f) throws Exception {
-        return f.toCompletableFuture().get(180, TimeUnit.SECONDS);
     }
 }

@@ -3,6 +3,7 @@ package org.sheepdogj.cluster;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.sheepdogj.testing.Futures.get;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -148,9 +149,5 @@ class PartitionTest {
             }
             assertTrue(!slots.isEmpty());
         }
-    }
-
-    private static <T> T get(CompletionStage<T> f) throws Exception {
-        return f.toCompletableFuture().get(180, TimeUnit.SECONDS);
     }
 }

@@ -3,6 +3,7 @@ package org.sheepdogj.e2e;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.sheepdogj.testing.Futures.get;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -146,10 +147,6 @@ class WalkthroughTest {
         byte[] out = new byte[length];
         Arrays.fill(out, (byte) b);
         return out;
-    }
-
-    private static <T> T get(CompletionStage<T> f) throws Exception {
-        return f.toCompletableFuture().get(120, TimeUnit.SECONDS);
     }
 
     private static Throwable catchFailure(CompletionStage<?> f) {

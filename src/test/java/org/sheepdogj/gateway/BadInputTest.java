@@ -3,6 +3,7 @@ package org.sheepdogj.gateway;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.sheepdogj.testing.Futures.get;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -244,10 +245,6 @@ class BadInputTest {
     private static Response readObject(SheepdogConnection c, long oid, long offset, int length) throws IOException {
         return c.execute(Request.of(RequestHeader.obj(Opcode.READ_OBJ, 0, 0, length, oid, 0, 0, offset)
                 .withOpcode(Opcode.READ_OBJ, 0)));
-    }
-
-    private static <T> T get(CompletionStage<T> f) throws Exception {
-        return f.toCompletableFuture().get(60, TimeUnit.SECONDS);
     }
 
     private static Throwable failure(CompletionStage<?> f) {

@@ -1,5 +1,6 @@
 package org.sheepdogj.management;
 
+import static org.sheepdogj.testing.Futures.get;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -58,10 +59,6 @@ final class DemoCluster implements AutoCloseable {
         byte[] b = new byte[length];
         Arrays.fill(b, (byte) seed);
         return ByteString.fromArrayUnsafe(b);
-    }
-
-    static <T> T get(CompletionStage<T> stage) throws Exception {
-        return stage.toCompletableFuture().get(120, TimeUnit.SECONDS);
     }
 
     @Override

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.sheepdogj.management.DemoCluster.get;
+import static org.sheepdogj.testing.Futures.get;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -2,6 +2,7 @@ package org.sheepdogj.nbd;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.sheepdogj.testing.Futures.get;
 
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -279,9 +280,5 @@ class NbdBadInputTest {
             c.request(Nbd.CMD_READ, 9, 0, 4, null);
             assertEquals(0, c.simpleReply(9, 4));
         }
-    }
-
-    private static <T> T get(CompletionStage<T> f) throws Exception {
-        return f.toCompletableFuture().get(60, TimeUnit.SECONDS);
     }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.sheepdogj.testing.Futures.get;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -187,9 +188,5 @@ class NbdClientsTest {
         byte[] out = new byte[n];
         Arrays.fill(out, (byte) b);
         return out;
-    }
-
-    private static <T> T get(CompletionStage<T> f) throws Exception {
-        return f.toCompletableFuture().get(60, TimeUnit.SECONDS);
     }
 }

@@ -3,6 +3,7 @@ package org.sheepdogj.recovery;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.sheepdogj.testing.Futures.get;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -122,9 +123,5 @@ class RecoveryProgressTest {
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    private static <T> T get(CompletionStage<T> f) throws Exception {
-        return f.toCompletableFuture().get(120, TimeUnit.SECONDS);
     }
 }

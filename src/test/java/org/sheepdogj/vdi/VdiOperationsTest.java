@@ -2,6 +2,7 @@ package org.sheepdogj.vdi;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.sheepdogj.testing.Futures.get;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -147,9 +148,5 @@ class VdiOperationsTest {
             }
         }
         throw new AssertionError("no state for " + Integer.toHexString(vid));
-    }
-
-    private static <T> T get(CompletionStage<T> f) throws Exception {
-        return f.toCompletableFuture().get(60, TimeUnit.SECONDS);
     }
 }
