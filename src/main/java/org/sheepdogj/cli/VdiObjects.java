@@ -12,7 +12,6 @@ import java.util.List;
 import org.sheepdogj.placement.Ring;
 import org.sheepdogj.protocol.EpochLog;
 import org.sheepdogj.protocol.Inode;
-import org.sheepdogj.protocol.NodeId;
 import org.sheepdogj.protocol.Oid;
 import org.sheepdogj.protocol.Opcode;
 import org.sheepdogj.protocol.RequestHeader;

@@ -4,8 +4,6 @@ import static org.sheepdogj.testing.Futures.get;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeUnit;
 
 import org.apache.pekko.util.ByteString;
 import org.sheepdogj.client.Sheepdog;
