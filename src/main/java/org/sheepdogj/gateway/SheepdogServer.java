@@ -14,6 +14,7 @@ import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Tcp;
 import org.apache.pekko.util.ByteString;
 import org.sheepdogj.cluster.ClusterState;
+import org.sheepdogj.peer.SocketWrites;
 import org.sheepdogj.protocol.Response;
 import org.sheepdogj.protocol.ResultCode;
 import org.slf4j.Logger;
@@ -26,11 +27,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class SheepdogServer {
     private static final Logger log = LoggerFactory.getLogger(SheepdogServer.class);
-    /**
-     * Answers that are ready while the socket is still busy with an earlier write go out together: one write and one
-     * wake-up of the TCP actor for many answers instead of one per answer, which is what limits small requests.
-     */
-    private static final long WRITE_BATCH_BYTES = 1 << 20;
 
     /** Limits of one listener. */
     public record Limits(int maxPayload, int maxInFlight, long connectionBytes, long nodeBytes) {
@@ -92,7 +88,7 @@ public final class SheepdogServer {
                                 admitted.release();
                             });
                 })
-                .batchWeighted(WRITE_BATCH_BYTES, b -> (long) b.size(), b -> b, ByteString::concat)
+                .via(SocketWrites.batched())
                 .mapError(new org.apache.pekko.japi.pf.PFBuilder<Throwable, Throwable>()
                         .matchAny(e -> {
                             log.warn("closing connection from {}: {}", peer, e.getMessage());

@@ -22,7 +22,6 @@ import org.apache.pekko.stream.javadsl.Keep;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.stream.javadsl.Tcp;
-import org.apache.pekko.util.ByteString;
 import org.sheepdogj.protocol.FrameParser;
 import org.sheepdogj.protocol.NodeId;
 import org.sheepdogj.protocol.Request;
@@ -41,8 +40,6 @@ public final class TcpPeerTransport implements PeerTransport {
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(3);
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
     private static final int QUEUE = 4096;
-    /** Requests queued while the socket is busy go out in one write (see the same batching in SheepdogServer). */
-    private static final long WRITE_BATCH_BYTES = 1 << 20;
 
     private final ActorSystem<?> system;
     private final int maxPayload;
@@ -89,7 +86,7 @@ public final class TcpPeerTransport implements PeerTransport {
             Pair<BoundedSourceQueue<Request>, CompletionStage<Done>> run =
                     Source.<Request>queue(QUEUE)
                     .map(Request::encode)
-                    .batchWeighted(WRITE_BATCH_BYTES, b -> (long) b.size(), b -> b, ByteString::concat)
+                    .via(SocketWrites.batched())
                     .via(Tcp.get(system).outgoingConnection(address, Optional.empty(),
                             List.of(TcpSO.tcpNoDelay(true)), true, Optional.of(CONNECT_TIMEOUT), Optional.empty()))
                     .statefulMapConcat(() -> {
