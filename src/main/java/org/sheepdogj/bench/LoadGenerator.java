@@ -1,14 +1,12 @@
 package org.sheepdogj.bench;
 
 import java.io.IOException;
+import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 
 import org.apache.pekko.util.ByteString;
 import org.sheepdogj.client.Sheepdog;
@@ -59,55 +57,44 @@ public final class LoadGenerator {
 
     public static Result run(String host, int port, String vdi, long size, String pattern, int bs, int qd,
                              double seconds, boolean unsynced, double warmup) throws Exception {
-        try (SheepdogConnection c = new SheepdogConnection(host, port)) {
+        try (SheepdogConnection c = SheepdogConnection.drivenByCaller(host, port)) {
             ensureFilled(c, vdi, size);
-            try (VdiHandle h = get(VdiHandle.open(c, vdi, 0, ""))) {
-                if (warmup > 0) {
-                    measure(h, size, pattern, bs, qd, warmup, !unsynced);
-                }
-                Result r = measure(h, size, pattern, bs, qd, seconds, !unsynced);
-                get(h.flush());
-                return r;
+            VdiHandle h = c.await(VdiHandle.open(c, vdi, 0, ""));
+            if (warmup > 0) {
+                measure(c, h, size, pattern, bs, qd, warmup, !unsynced);
             }
+            Result r = measure(c, h, size, pattern, bs, qd, seconds, !unsynced);
+            c.await(h.flush());
+            c.await(h.closeAsync());
+            return r;
         }
     }
 
     /** Creates the VDI and writes it whole once, so that the measured writes overwrite allocated objects. */
     private static void ensureFilled(SheepdogConnection c, String vdi, long size) throws Exception {
         try {
-            get(Sheepdog.vdiInfo(c, vdi, "", 0));
+            c.await(Sheepdog.vdiInfo(c, vdi, "", 0));
             return;
         } catch (Exception e) {
             if (SheepdogException.resultOf(e) != ResultCode.NO_VDI) {
                 throw e;
             }
         }
-        get(Sheepdog.createVdi(c, vdi, size));
-        try (VdiHandle h = get(VdiHandle.open(c, vdi, 0, ""))) {
-            int chunk = 4 << 20;
-            byte[] data = new byte[chunk];
-            new SplittableRandom(1).nextBytes(data);
-            Semaphore inFlight = new Semaphore(4);
-            AtomicReference<Throwable> failure = new AtomicReference<>();
-            for (long off = 0; off < size; off += chunk) {
-                inFlight.acquire();
-                h.write(off, ByteString.fromArrayUnsafe(data, 0, (int) Math.min(chunk, size - off)))
-                        .whenComplete((v, e) -> {
-                            if (e != null) {
-                                failure.set(e);
-                            }
-                            inFlight.release();
-                        });
-            }
-            inFlight.acquire(4);
-            if (failure.get() != null) {
-                throw new IOException("filling " + vdi + " failed", failure.get());
-            }
+        c.await(Sheepdog.createVdi(c, vdi, size));
+        VdiHandle h = c.await(VdiHandle.open(c, vdi, 0, ""));
+        int chunk = 4 << 20;
+        byte[] data = new byte[chunk];
+        new SplittableRandom(1).nextBytes(data);
+        Pipeline fill = new Pipeline(c, 4);
+        for (long off = 0; off < size; off += chunk) {
+            fill.add(h.write(off, ByteString.fromArrayUnsafe(data, 0, (int) Math.min(chunk, size - off))));
         }
+        fill.drain();
+        c.await(h.closeAsync());
     }
 
-    private static Result measure(VdiHandle h, long size, String pattern, int bs, int qd, double seconds,
-                                  boolean durable) throws Exception {
+    private static Result measure(SheepdogConnection c, VdiHandle h, long size, String pattern, int bs, int qd,
+                                  double seconds, boolean durable) throws Exception {
         boolean write = pattern.endsWith("write");
         boolean random = pattern.startsWith("rand");
         long blocks = size / bs;
@@ -115,48 +102,69 @@ public final class LoadGenerator {
         new SplittableRandom(2).nextBytes(payload);
         ByteString data = ByteString.fromArrayUnsafe(payload);
         long[] latencies = new long[1 << 22];
-        AtomicInteger count = new AtomicInteger();
-        AtomicReference<Throwable> failure = new AtomicReference<>();
-        Semaphore slots = new Semaphore(qd);
+        int[] count = new int[1];
         SplittableRandom rnd = new SplittableRandom(3);
+        Pipeline load = new Pipeline(c, qd);
         long deadline = System.nanoTime() + (long) (seconds * 1e9);
         long start = System.nanoTime();
         long next = 0;
-        while (System.nanoTime() < deadline && failure.get() == null) {
-            if (!slots.tryAcquire(100, TimeUnit.MILLISECONDS)) {
-                continue;
-            }
+        while (System.nanoTime() < deadline) {
             long block = random ? rnd.nextLong(blocks) : next++ % blocks;
             long t0 = System.nanoTime();
             CompletionStage<?> op = write ? h.write(block * bs, data, durable) : h.read(block * bs, bs);
-            op.whenComplete((v, e) -> {
-                if (e != null) {
-                    failure.set(e);
-                } else {
-                    int i = count.getAndIncrement();
-                    if (i < latencies.length) {
-                        latencies[i] = System.nanoTime() - t0;
-                    }
+            load.add(op.thenRun(() -> {
+                int i = count[0]++;
+                if (i < latencies.length) {
+                    latencies[i] = System.nanoTime() - t0;
                 }
-                slots.release();
-            });
+            }));
         }
-        slots.acquire(qd);
+        load.drain();
         double elapsed = (System.nanoTime() - start) / 1e9;
-        if (failure.get() != null) {
-            throw new IOException("the load failed", failure.get());
-        }
-        int n = Math.min(count.get(), latencies.length);
+        int n = Math.min(count[0], latencies.length);
         long[] sorted = Arrays.copyOf(latencies, n);
         Arrays.sort(sorted);
         double p50 = n == 0 ? 0 : sorted[n / 2] / 1e3;
         double p99 = n == 0 ? 0 : sorted[Math.min(n - 1, (int) (n * 0.99))] / 1e3;
-        double iops = count.get() / elapsed;
-        return new Result(iops, iops * bs / 1e6, p50, p99, count.get());
+        double iops = count[0] / elapsed;
+        return new Result(iops, iops * bs / 1e6, p50, p99, count[0]);
     }
 
-    private static <T> T get(CompletionStage<T> f) throws Exception {
-        return f.toCompletableFuture().get(10, TimeUnit.MINUTES);
-    }
+    /**
+     * Up to {@code depth} operations in flight on a connection whose answers this thread reads, as QEMU's event loop
+     * keeps its requests: adding one when the pipeline is full first reads answers until one completes.
+     */
+    private static final class Pipeline {
+        private final SheepdogConnection connection;
+        private final int depth;
+        private final ArrayDeque<CompletableFuture<?>> inFlight = new ArrayDeque<>();
 
+        Pipeline(SheepdogConnection connection, int depth) {
+            this.connection = connection;
+            this.depth = depth;
+        }
+
+        void add(CompletionStage<?> op) throws IOException {
+            inFlight.add(op.toCompletableFuture());
+            inFlight.removeIf(this::finished);
+            while (inFlight.size() >= depth) {
+                connection.awaitAnswer();
+                inFlight.removeIf(this::finished);
+            }
+        }
+
+        void drain() throws IOException {
+            while (!inFlight.isEmpty()) {
+                connection.await(inFlight.peek());
+                inFlight.removeIf(this::finished);
+            }
+        }
+
+        private boolean finished(CompletableFuture<?> op) {
+            if (op.isCompletedExceptionally()) {
+                throw new IllegalStateException("the load failed", op.handle((v, e) -> e).join());
+            }
+            return op.isDone();
+        }
+    }
 }

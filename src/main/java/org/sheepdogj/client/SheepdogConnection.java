@@ -5,14 +5,15 @@ import java.io.Closeable;
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.SocketChannel;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -29,12 +30,17 @@ import org.sheepdogj.protocol.ResponseHeader;
 
 /**
  * A TCP connection to a sheepdog node that carries many requests at once, as QEMU's driver does: requests are
- * written as they come, a reader thread matches each answer to its request by id. {@link #call} sends a request with
- * the id it has; {@link #submit} gives it a fresh one.
+ * written as they come (header and payload in one gathering write), answers are matched to their requests by id.
+ * {@link #call} sends a request with the id it has; {@link #submit} gives it a fresh one.
+ *
+ * <p>Answers are read either by a reader thread of the connection (the default), or, for a connection made with
+ * {@link #drivenByCaller}, by the owner's thread through {@link #awaitAnswer} and {@link #await}: one thread then
+ * sends and receives, as QEMU's event loop does, and an answer reaches its callbacks without a thread switch.
  */
 public final class SheepdogConnection implements RequestChannel, Closeable {
-    private final Socket socket;
-    private final OutputStream out;
+    private final SocketChannel channel;
+    private final DataInputStream in;
+    private final Object sending = new Object();
     private final Map<Integer, ArrayDeque<CompletableFuture<Response>>> waiting = new HashMap<>();
     private final AtomicInteger ids = new AtomicInteger(1);
     private final Thread reader;
@@ -45,13 +51,32 @@ public final class SheepdogConnection implements RequestChannel, Closeable {
     }
 
     public SheepdogConnection(String host, int port, int connectTimeoutMillis) throws IOException {
-        socket = new Socket();
-        socket.setTcpNoDelay(true);
-        socket.connect(new InetSocketAddress(host, port), connectTimeoutMillis);
-        out = socket.getOutputStream();
-        reader = new Thread(this::readLoop, "sheepdog-reader-" + host + ":" + port);
-        reader.setDaemon(true);
-        reader.start();
+        this(host, port, connectTimeoutMillis, true);
+    }
+
+    private SheepdogConnection(String host, int port, int connectTimeoutMillis, boolean withReader)
+            throws IOException {
+        channel = SocketChannel.open();
+        try {
+            channel.socket().setTcpNoDelay(true);
+            channel.socket().connect(new InetSocketAddress(host, port), connectTimeoutMillis);
+        } catch (IOException e) {
+            channel.close();
+            throw e;
+        }
+        in = new DataInputStream(new BufferedInputStream(Channels.newInputStream(channel), 1 << 16));
+        if (withReader) {
+            reader = new Thread(this::readLoop, "sheepdog-reader-" + host + ":" + port);
+            reader.setDaemon(true);
+            reader.start();
+        } else {
+            reader = null;
+        }
+    }
+
+    /** A connection without a reader thread: its owner reads the answers with {@link #awaitAnswer}. */
+    public static SheepdogConnection drivenByCaller(String host, int port) throws IOException {
+        return new SheepdogConnection(host, port, 10_000, false);
     }
 
     /** Sends the request as it is (its id included) and completes with its answer. */
@@ -65,19 +90,37 @@ public final class SheepdogConnection implements RequestChannel, Closeable {
             waiting.computeIfAbsent(request.header().id(), k -> new ArrayDeque<>()).add(f);
         }
         try {
-            synchronized (out) {
-                out.write(request.header().toBytes());
-                if (request.header().carriesPayload()) {
-                    for (ByteBuffer b : request.payload().getByteBuffers()) {
-                        writeBuffer(b);
-                    }
-                }
-                out.flush();
-            }
+            send(request);
         } catch (IOException e) {
             fail(e);
         }
         return f;
+    }
+
+    private void send(Request request) throws IOException {
+        ByteBuffer head = ByteBuffer.wrap(request.header().toBytes());
+        if (!request.header().carriesPayload()) {
+            synchronized (sending) {
+                writeFully(new ByteBuffer[] {head});
+            }
+            return;
+        }
+        List<ByteBuffer> frame = new ArrayList<>();
+        frame.add(head);
+        request.payload().getByteBuffers().forEach(frame::add);
+        synchronized (sending) {
+            writeFully(frame.toArray(new ByteBuffer[0]));
+        }
+    }
+
+    private void writeFully(ByteBuffer[] frame) throws IOException {
+        long left = 0;
+        for (ByteBuffer b : frame) {
+            left += b.remaining();
+        }
+        while (left > 0) {
+            left -= channel.write(frame);
+        }
     }
 
     /** Sends the request under a fresh id. */
@@ -88,8 +131,12 @@ public final class SheepdogConnection implements RequestChannel, Closeable {
 
     /** Sends and waits for the answer. */
     public Response execute(Request request) throws IOException {
+        CompletionStage<Response> answer = call(request);
+        if (reader == null) {
+            return await(answer);
+        }
         try {
-            return call(request).toCompletableFuture().get(5, TimeUnit.MINUTES);
+            return answer.toCompletableFuture().get(5, TimeUnit.MINUTES);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof IOException io) {
                 throw io;
@@ -103,50 +150,77 @@ public final class SheepdogConnection implements RequestChannel, Closeable {
         }
     }
 
-    private void writeBuffer(ByteBuffer b) throws IOException {
-        if (b.hasArray()) {
-            out.write(b.array(), b.arrayOffset() + b.position(), b.remaining());
-        } else {
-            byte[] chunk = new byte[Math.min(b.remaining(), 1 << 16)];
-            while (b.hasRemaining()) {
-                int n = Math.min(chunk.length, b.remaining());
-                b.get(chunk, 0, n);
-                out.write(chunk, 0, n);
-            }
+    /**
+     * Reads answers on this thread until {@code stage} is complete, and gives its value; only for a connection
+     * {@link #drivenByCaller}.
+     */
+    public <T> T await(CompletionStage<T> stage) throws IOException {
+        CompletableFuture<T> f = stage.toCompletableFuture();
+        while (!f.isDone()) {
+            awaitAnswer();
+        }
+        try {
+            return f.join();
+        } catch (RuntimeException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            throw cause instanceof IOException io ? io : new IOException(cause);
+        }
+    }
+
+    /**
+     * Reads one answer and completes its request on this thread (its callbacks run here); only for a connection
+     * {@link #drivenByCaller}.
+     */
+    public void awaitAnswer() throws IOException {
+        if (reader != null) {
+            throw new IllegalStateException("this connection's answers are read by its reader thread");
+        }
+        if (failure != null) {
+            throw failure;
+        }
+        try {
+            readAnswer();
+        } catch (IOException e) {
+            fail(e);
+            throw e;
         }
     }
 
     private void readLoop() {
         try {
-            InputStream raw = socket.getInputStream();
-            DataInputStream in = new DataInputStream(new BufferedInputStream(raw, 1 << 16));
-            byte[] head = new byte[ResponseHeader.SIZE];
             while (true) {
-                in.readFully(head);
-                ResponseHeader h = ResponseHeader.decode(ByteBuffer.wrap(head));
-                if (h.dataLength() < 0) {
-                    throw new IOException("answer with data_length " + (h.dataLength() & 0xffffffffL));
-                }
-                byte[] data = new byte[h.dataLength()];
-                in.readFully(data);
-                CompletableFuture<Response> f;
-                synchronized (waiting) {
-                    ArrayDeque<CompletableFuture<Response>> q = waiting.get(h.id());
-                    f = q == null ? null : q.poll();
-                    if (q != null && q.isEmpty()) {
-                        waiting.remove(h.id());
-                    }
-                }
-                if (f == null) {
-                    throw new IOException("answer to no request (id " + h.id() + ")");
-                }
-                f.complete(new Response(h, ByteString.fromArrayUnsafe(data)));
+                readAnswer();
             }
-        } catch (EOFException e) {
-            fail(new EOFException("the node closed the connection"));
         } catch (IOException e) {
             fail(e);
         }
+    }
+
+    private void readAnswer() throws IOException {
+        byte[] head = new byte[ResponseHeader.SIZE];
+        try {
+            in.readFully(head);
+        } catch (EOFException e) {
+            throw new EOFException("the node closed the connection");
+        }
+        ResponseHeader h = ResponseHeader.decode(ByteBuffer.wrap(head));
+        if (h.dataLength() < 0) {
+            throw new IOException("answer with data_length " + (h.dataLength() & 0xffffffffL));
+        }
+        byte[] data = new byte[h.dataLength()];
+        in.readFully(data);
+        CompletableFuture<Response> f;
+        synchronized (waiting) {
+            ArrayDeque<CompletableFuture<Response>> q = waiting.get(h.id());
+            f = q == null ? null : q.poll();
+            if (q != null && q.isEmpty()) {
+                waiting.remove(h.id());
+            }
+        }
+        if (f == null) {
+            throw new IOException("answer to no request (id " + h.id() + ")");
+        }
+        f.complete(new Response(h, ByteString.fromArrayUnsafe(data)));
     }
 
     private void fail(IOException e) {
@@ -158,19 +232,22 @@ public final class SheepdogConnection implements RequestChannel, Closeable {
             waiting.clear();
         }
         try {
-            socket.close();
+            channel.close();
         } catch (IOException ignored) {
             // already failing
         }
     }
 
     public boolean isOpen() {
-        return failure == null && !socket.isClosed();
+        return failure == null && channel.isOpen();
     }
 
     @Override
     public void close() {
         fail(new IOException("connection closed"));
+        if (reader == null) {
+            return;
+        }
         try {
             reader.join(1000);
         } catch (InterruptedException e) {

@@ -1,0 +1,105 @@
+package org.sheepdogj.client;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.sheepdogj.testing.Futures.get;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.apache.pekko.util.ByteString;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sheepdogj.protocol.Flags;
+import org.sheepdogj.protocol.Oid;
+import org.sheepdogj.protocol.Opcode;
+import org.sheepdogj.protocol.Request;
+import org.sheepdogj.protocol.RequestHeader;
+import org.sheepdogj.protocol.Response;
+import org.sheepdogj.testing.TestNode;
+
+/**
+ * The client connection against a real node over TCP: answers read by the caller's thread (as QEMU's event loop
+ * reads them), many requests in flight, payloads sent whole, and a node that hangs up.
+ */
+class SheepdogConnectionTest {
+    @TempDir
+    Path dir;
+    private TestNode node;
+
+    @BeforeEach
+    void formatted() throws Exception {
+        node = TestNode.start(dir);
+        try (SheepdogConnection c = node.connect()) {
+            get(Sheepdog.format(c, 1, 0));
+            get(Sheepdog.createVdi(c, "disk", 64 << 20));
+        }
+    }
+
+    @AfterEach
+    void stop() {
+        node.close();
+    }
+
+    @Test
+    void answersAreReadAndCompletedOnTheCallersThread() throws Exception {
+        try (SheepdogConnection c = SheepdogConnection.drivenByCaller("127.0.0.1", node.port())) {
+            VdiHandle vdi = c.await(VdiHandle.open(c, "disk", 0, ""));
+            byte[] data = new byte[1 << 20];
+            new SplittableRandom(7).nextBytes(data);
+            Set<String> completedOn = ConcurrentHashMap.newKeySet();
+            List<CompletableFuture<Void>> writes = new ArrayList<>();
+            for (int i = 0; i < 16; i++) {
+                writes.add(vdi.write((long) i << 20, ByteString.fromArrayUnsafe(data))
+                        .thenRun(() -> completedOn.add(Thread.currentThread().getName())).toCompletableFuture());
+            }
+            assertTrue(writes.stream().noneMatch(CompletableFuture::isDone), "nothing completes until answers are read");
+            for (CompletableFuture<Void> w : writes) {
+                c.await(w);
+            }
+            assertEquals(Set.of(Thread.currentThread().getName()), completedOn);
+            for (int i = 0; i < 16; i++) {
+                assertEquals(ByteString.fromArrayUnsafe(data), c.await(vdi.read((long) i << 20, 1 << 20)),
+                        "MiB " + i);
+            }
+            c.await(vdi.closeAsync());
+        }
+    }
+
+    @Test
+    void executeReadsItsOwnAnswerWithoutAReaderThread() throws Exception {
+        try (SheepdogConnection c = SheepdogConnection.drivenByCaller("127.0.0.1", node.port())) {
+            Response defaults = c.execute(Request.of(RequestHeader.plain(Opcode.GET_CLUSTER_DEFAULT, 0, 0)));
+            assertTrue(defaults.ok(), "GET_CLUSTER_DEFAULT answered " + defaults.result());
+        }
+    }
+
+    @Test
+    void onlyADrivenConnectionLetsTheCallerReadAnswers() throws Exception {
+        try (SheepdogConnection c = node.connect()) {
+            assertThrows(IllegalStateException.class, c::awaitAnswer);
+        }
+    }
+
+    @Test
+    void aNodeThatHangsUpFailsWhatIsInFlight() throws Exception {
+        try (SheepdogConnection c = SheepdogConnection.drivenByCaller("127.0.0.1", node.port())) {
+            RequestHeader absurd = RequestHeader.obj(Opcode.WRITE_OBJ, Flags.WRITE, 1, -1, Oid.vidToDataOid(1, 0), 0,
+                    0, 0);
+            CompletableFuture<Response> answer = c.submit(new Request(absurd, ByteString.emptyByteString()))
+                    .toCompletableFuture();
+            assertThrows(IOException.class, c::awaitAnswer, "closed or reset by the node");
+            assertTrue(answer.isCompletedExceptionally());
+            assertThrows(IOException.class, c::awaitAnswer, "a failed connection stays failed");
+        }
+    }
+}
