@@ -9,10 +9,10 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.pekko.Done;
+import org.apache.pekko.actor.Cancellable;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.japi.Pair;
 import org.apache.pekko.io.TcpSO;
@@ -43,11 +43,18 @@ public final class TcpPeerTransport implements PeerTransport {
 
     private final ActorSystem<?> system;
     private final int maxPayload;
+    private final Duration requestTimeout;
     private final Map<NodeId, Connection> connections = new ConcurrentHashMap<>();
 
     public TcpPeerTransport(ActorSystem<?> system, int maxPayload) {
+        this(system, maxPayload, REQUEST_TIMEOUT);
+    }
+
+    /** With {@code requestTimeout}: how long a peer may leave a request unanswered before it fails. */
+    TcpPeerTransport(ActorSystem<?> system, int maxPayload, Duration requestTimeout) {
         this.system = system;
         this.maxPayload = maxPayload;
+        this.requestTimeout = requestTimeout;
     }
 
     @Override
@@ -120,8 +127,14 @@ public final class TcpPeerTransport implements PeerTransport {
                 fail("the connection does not accept requests (" + offered + ")");
                 return CompletableFuture.completedFuture(Response.of(ResultCode.NETWORK_ERROR));
             }
-            return answer.completeOnTimeout(Response.of(ResultCode.NETWORK_ERROR), REQUEST_TIMEOUT.toMillis(),
-                    TimeUnit.MILLISECONDS).whenComplete((r, e) -> waiting.remove(id));
+            // Pekko's scheduler, not CompletableFuture's: its timer thread ticks anyway, while a JDK delayed task at
+            // the head of an empty queue wakes the JDK's timer thread for every request answered one at a time.
+            Cancellable timeout = system.scheduler().scheduleOnce(requestTimeout,
+                    () -> answer.complete(Response.of(ResultCode.NETWORK_ERROR)), system.executionContext());
+            return answer.whenComplete((r, e) -> {
+                timeout.cancel();
+                waiting.remove(id);
+            });
         }
 
         private void answered(Response r) {
