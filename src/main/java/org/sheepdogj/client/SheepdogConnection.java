@@ -35,12 +35,16 @@ import org.sheepdogj.protocol.ResponseHeader;
  *
  * <p>Answers are read either by a reader thread of the connection (the default), or, for a connection made with
  * {@link #drivenByCaller}, by the owner's thread through {@link #awaitAnswer} and {@link #await}: one thread then
- * sends and receives, as QEMU's event loop does, and an answer reaches its callbacks without a thread switch.
+ * sends and receives, as QEMU's event loop does, and an answer reaches its callbacks without a thread switch. Such a
+ * connection queues its requests and writes them, all in one system call, when the caller has no answer left to read
+ * without waiting.
  */
 public final class SheepdogConnection implements RequestChannel, Closeable {
     private final SocketChannel channel;
     private final DataInputStream in;
     private final Object sending = new Object();
+    /** Requests of a caller-driven connection not yet written: they go when the caller waits for an answer. */
+    private final List<ByteBuffer> unsent = new ArrayList<>();
     private final Map<Integer, ArrayDeque<CompletableFuture<Response>>> waiting = new HashMap<>();
     private final AtomicInteger ids = new AtomicInteger(1);
     private final Thread reader;
@@ -98,18 +102,28 @@ public final class SheepdogConnection implements RequestChannel, Closeable {
     }
 
     private void send(Request request) throws IOException {
-        ByteBuffer head = ByteBuffer.wrap(request.header().toBytes());
-        if (!request.header().carriesPayload()) {
-            synchronized (sending) {
-                writeFully(new ByteBuffer[] {head});
-            }
-            return;
-        }
         List<ByteBuffer> frame = new ArrayList<>();
-        frame.add(head);
-        request.payload().getByteBuffers().forEach(frame::add);
+        frame.add(ByteBuffer.wrap(request.header().toBytes()));
+        if (request.header().carriesPayload()) {
+            request.payload().getByteBuffers().forEach(frame::add);
+        }
         synchronized (sending) {
-            writeFully(frame.toArray(new ByteBuffer[0]));
+            if (reader == null) {
+                unsent.addAll(frame);
+            } else {
+                writeFully(frame.toArray(new ByteBuffer[0]));
+            }
+        }
+    }
+
+    /** The requests a caller-driven connection has queued leave in one gathering write. */
+    private void sendQueued() throws IOException {
+        synchronized (sending) {
+            if (!unsent.isEmpty()) {
+                ByteBuffer[] frames = unsent.toArray(new ByteBuffer[0]);
+                unsent.clear();
+                writeFully(frames);
+            }
         }
     }
 
@@ -179,6 +193,9 @@ public final class SheepdogConnection implements RequestChannel, Closeable {
             throw failure;
         }
         try {
+            if (in.available() < ResponseHeader.SIZE) {
+                sendQueued();
+            }
             readAnswer();
         } catch (IOException e) {
             fail(e);
