@@ -17,7 +17,8 @@ import org.sheepdogj.protocol.ResultCode;
 
 /**
  * A load generator that drives a VDI over the sheepdog protocol as QEMU's driver does: one connection, requests
- * pipelined up to a queue depth, object creation and inode updates on first writes, reads straight to the objects.
+ * pipelined up to a queue depth, object creation and inode updates on first writes, reads straight to the objects; one
+ * thread sends the requests and reads the answers, as QEMU's event loop does.
  * Prints one line of figures: operations per second, MB/s, median and 99th percentile latency.
  *
  * <pre>
