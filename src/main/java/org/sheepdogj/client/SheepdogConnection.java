@@ -43,7 +43,10 @@ public final class SheepdogConnection implements RequestChannel, Closeable {
     private final SocketChannel channel;
     private final DataInputStream in;
     private final Object sending = new Object();
-    /** Requests of a caller-driven connection not yet written: they go when the caller waits for an answer. */
+    /**
+     * Requests not yet written: with a reader thread each leaves at once; a caller-driven connection writes them when
+     * the caller waits for an answer.
+     */
     private final List<ByteBuffer> unsent = new ArrayList<>();
     private final Map<Integer, ArrayDeque<CompletableFuture<Response>>> waiting = new HashMap<>();
     private final AtomicInteger ids = new AtomicInteger(1);
@@ -102,21 +105,18 @@ public final class SheepdogConnection implements RequestChannel, Closeable {
     }
 
     private void send(Request request) throws IOException {
-        List<ByteBuffer> frame = new ArrayList<>();
-        frame.add(ByteBuffer.wrap(request.header().toBytes()));
-        if (request.header().carriesPayload()) {
-            request.payload().getByteBuffers().forEach(frame::add);
-        }
         synchronized (sending) {
-            if (reader == null) {
-                unsent.addAll(frame);
-            } else {
-                writeFully(frame.toArray(new ByteBuffer[0]));
+            unsent.add(ByteBuffer.wrap(request.header().toBytes()));
+            if (request.header().carriesPayload()) {
+                request.payload().getByteBuffers().forEach(unsent::add);
+            }
+            if (reader != null) {
+                sendQueued();
             }
         }
     }
 
-    /** The requests a caller-driven connection has queued leave in one gathering write. */
+    /** The requests queued so far leave in one gathering write. */
     private void sendQueued() throws IOException {
         synchronized (sending) {
             if (!unsent.isEmpty()) {
@@ -152,10 +152,7 @@ public final class SheepdogConnection implements RequestChannel, Closeable {
         try {
             return answer.toCompletableFuture().get(5, TimeUnit.MINUTES);
         } catch (ExecutionException e) {
-            if (e.getCause() instanceof IOException io) {
-                throw io;
-            }
-            throw new IOException(e.getCause());
+            throw asIOException(e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException(e);
@@ -176,9 +173,12 @@ public final class SheepdogConnection implements RequestChannel, Closeable {
         try {
             return f.join();
         } catch (RuntimeException e) {
-            Throwable cause = e.getCause() == null ? e : e.getCause();
-            throw cause instanceof IOException io ? io : new IOException(cause);
+            throw asIOException(e.getCause() == null ? e : e.getCause());
         }
+    }
+
+    private static IOException asIOException(Throwable cause) {
+        return cause instanceof IOException io ? io : new IOException(cause);
     }
 
     /**
