@@ -1,5 +1,6 @@
 package org.sheepdogj.client;
 
+import java.nio.ByteBuffer;
 import java.util.concurrent.CompletionStage;
 
 import org.sheepdogj.protocol.Request;
@@ -11,4 +12,16 @@ import org.sheepdogj.protocol.Response;
  */
 public interface RequestChannel {
     CompletionStage<Response> submit(Request request);
+
+    /**
+     * Submits a request whose answer's data goes to {@code into}, from its position (which stays where it is); the
+     * answer itself then carries no data. A channel that receives answers whole copies their data there.
+     */
+    default CompletionStage<Response> submit(Request request, ByteBuffer into) {
+        ByteBuffer target = into.duplicate();
+        return submit(request).thenApply(r -> {
+            r.payload().copyToBuffer(target);
+            return Response.of(r.header());
+        });
+    }
 }

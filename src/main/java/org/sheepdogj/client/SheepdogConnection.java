@@ -1,14 +1,11 @@
 package org.sheepdogj.client;
 
-import java.io.BufferedInputStream;
 import java.io.Closeable;
-import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -38,17 +35,23 @@ import org.sheepdogj.protocol.ResponseHeader;
  * sends and receives, as QEMU's event loop does, and an answer reaches its callbacks without a thread switch. Such a
  * connection queues its requests and writes them, all in one system call, when the caller has no answer left to read
  * without waiting.
+ *
+ * <p>A request may name the buffer its answer's data goes to ({@link #submit(Request, ByteBuffer)}), as QEMU reads
+ * into the guest's memory: the data then goes from the socket into that buffer, with no array in between.
  */
 public final class SheepdogConnection implements RequestChannel, Closeable {
+    private static final int READ_BUFFER = 1 << 16;
+
     private final SocketChannel channel;
-    private final DataInputStream in;
+    /** Bytes read from the socket and not yet taken (between position and limit). */
+    private final ByteBuffer received = ByteBuffer.allocateDirect(READ_BUFFER).limit(0);
     private final Object sending = new Object();
     /**
      * Requests not yet written: with a reader thread each leaves at once; a caller-driven connection writes them when
      * the caller waits for an answer.
      */
     private final List<ByteBuffer> unsent = new ArrayList<>();
-    private final Map<Integer, ArrayDeque<CompletableFuture<Response>>> waiting = new HashMap<>();
+    private final Map<Integer, ArrayDeque<Pending>> waiting = new HashMap<>();
     private final AtomicInteger ids = new AtomicInteger(1);
     private final Thread reader;
     private volatile IOException failure;
@@ -71,7 +74,6 @@ public final class SheepdogConnection implements RequestChannel, Closeable {
             channel.close();
             throw e;
         }
-        in = new DataInputStream(new BufferedInputStream(Channels.newInputStream(channel), 1 << 16));
         if (withReader) {
             reader = new Thread(this::readLoop, "sheepdog-reader-" + host + ":" + port);
             reader.setDaemon(true);
@@ -88,13 +90,21 @@ public final class SheepdogConnection implements RequestChannel, Closeable {
 
     /** Sends the request as it is (its id included) and completes with its answer. */
     public CompletionStage<Response> call(Request request) {
+        return call(request, null);
+    }
+
+    /** A request on its way: its answer, and where that answer's data goes (null: into the answer). */
+    private record Pending(CompletableFuture<Response> answer, ByteBuffer into) {
+    }
+
+    private CompletionStage<Response> call(Request request, ByteBuffer into) {
         CompletableFuture<Response> f = new CompletableFuture<>();
         synchronized (waiting) {
             if (failure != null) {
                 f.completeExceptionally(failure);
                 return f;
             }
-            waiting.computeIfAbsent(request.header().id(), k -> new ArrayDeque<>()).add(f);
+            waiting.computeIfAbsent(request.header().id(), k -> new ArrayDeque<>()).add(new Pending(f, into));
         }
         try {
             send(request);
@@ -140,7 +150,21 @@ public final class SheepdogConnection implements RequestChannel, Closeable {
     /** Sends the request under a fresh id. */
     @Override
     public CompletionStage<Response> submit(Request request) {
-        return call(new Request(request.header().withId(ids.getAndIncrement()), request.payload()));
+        return call(withFreshId(request), null);
+    }
+
+    /**
+     * Sends the request under a fresh id; the answer's data is read from the socket straight into {@code into}, from
+     * its position (which stays where it is). An answer with more data than {@code into} has room for fails the
+     * connection.
+     */
+    @Override
+    public CompletionStage<Response> submit(Request request, ByteBuffer into) {
+        return call(withFreshId(request), into.duplicate());
+    }
+
+    private Request withFreshId(Request request) {
+        return new Request(request.header().withId(ids.getAndIncrement()), request.payload());
     }
 
     /** Sends and waits for the answer. */
@@ -193,7 +217,7 @@ public final class SheepdogConnection implements RequestChannel, Closeable {
             throw failure;
         }
         try {
-            if (in.available() < ResponseHeader.SIZE) {
+            if (received.remaining() < ResponseHeader.SIZE) {
                 sendQueued();
             }
             readAnswer();
@@ -214,30 +238,61 @@ public final class SheepdogConnection implements RequestChannel, Closeable {
     }
 
     private void readAnswer() throws IOException {
-        byte[] head = new byte[ResponseHeader.SIZE];
-        try {
-            in.readFully(head);
-        } catch (EOFException e) {
-            throw new EOFException("the node closed the connection");
+        while (received.remaining() < ResponseHeader.SIZE) {
+            receiveMore();
         }
+        byte[] head = new byte[ResponseHeader.SIZE];
+        received.get(head);
         ResponseHeader h = ResponseHeader.decode(ByteBuffer.wrap(head));
         if (h.dataLength() < 0) {
             throw new IOException("answer with data_length " + (h.dataLength() & 0xffffffffL));
         }
-        byte[] data = new byte[h.dataLength()];
-        in.readFully(data);
-        CompletableFuture<Response> f;
+        Pending p;
         synchronized (waiting) {
-            ArrayDeque<CompletableFuture<Response>> q = waiting.get(h.id());
-            f = q == null ? null : q.poll();
+            ArrayDeque<Pending> q = waiting.get(h.id());
+            p = q == null ? null : q.poll();
             if (q != null && q.isEmpty()) {
                 waiting.remove(h.id());
             }
         }
-        if (f == null) {
+        if (p == null) {
             throw new IOException("answer to no request (id " + h.id() + ")");
         }
-        f.complete(new Response(h, ByteString.fromArrayUnsafe(data)));
+        if (p.into() == null) {
+            byte[] data = new byte[h.dataLength()];
+            readFully(ByteBuffer.wrap(data));
+            p.answer().complete(new Response(h, ByteString.fromArrayUnsafe(data)));
+            return;
+        }
+        if (h.dataLength() > p.into().remaining()) {
+            throw new IOException("answer with " + h.dataLength() + " bytes to a request with room for "
+                    + p.into().remaining());
+        }
+        readFully(p.into().limit(p.into().position() + h.dataLength()));
+        p.answer().complete(Response.of(h));
+    }
+
+    /** Fills {@code into}: first from what was received already, then from the socket directly. */
+    private void readFully(ByteBuffer into) throws IOException {
+        if (received.hasRemaining()) {
+            int n = Math.min(received.remaining(), into.remaining());
+            into.put(received.slice(received.position(), n));
+            received.position(received.position() + n);
+        }
+        while (into.hasRemaining()) {
+            if (channel.read(into) < 0) {
+                throw new EOFException("the node closed the connection");
+            }
+        }
+    }
+
+    private void receiveMore() throws IOException {
+        received.compact();
+        int n = channel.read(received);
+        received.flip();
+        if (n < 0) {
+            throw new EOFException("the node closed the connection");
+        }
     }
 
     private void fail(IOException e) {
@@ -245,7 +300,7 @@ public final class SheepdogConnection implements RequestChannel, Closeable {
             if (failure == null) {
                 failure = e;
             }
-            waiting.values().forEach(q -> q.forEach(f -> f.completeExceptionally(e)));
+            waiting.values().forEach(q -> q.forEach(p -> p.answer().completeExceptionally(e)));
             waiting.clear();
         }
         try {

@@ -122,6 +122,28 @@ public final class VdiHandle implements AutoCloseable {
         return Sheepdog.expect(channel.submit(Request.of(h)), Opcode.READ_OBJ).thenApply(Response::payload);
     }
 
+    /**
+     * Reads {@code into.remaining()} bytes at {@code offset} into {@code into}, from its position (which stays where it
+     * is), as QEMU reads into the guest's memory: over a connection the data goes from the socket straight there.
+     */
+    public CompletionStage<Void> read(long offset, ByteBuffer into) {
+        checkRange(offset, into.remaining());
+        List<CompletableFuture<Void>> parts = new ArrayList<>();
+        forEachPart(offset, into.remaining(), (idx, inObj, n, pos) -> parts.add(
+                readPart(idx, inObj, into.slice(into.position() + pos, n)).toCompletableFuture()));
+        return parts.size() == 1 ? parts.get(0) : CompletableFuture.allOf(parts.toArray(new CompletableFuture[0]));
+    }
+
+    private CompletionStage<Void> readPart(long idx, long inObj, ByteBuffer into) {
+        int holder = index[(int) idx];
+        if (holder == 0) {
+            into.duplicate().put(new byte[into.remaining()]);
+            return CompletableFuture.completedFuture(null);
+        }
+        RequestHeader h = objRequest(Opcode.READ_OBJ, 0, into.remaining(), Oid.vidToDataOid(holder, idx), 0, inObj);
+        return Sheepdog.expect(channel.submit(Request.of(h), into), Opcode.READ_OBJ).thenApply(r -> null);
+    }
+
     /** Writes durably, creating objects where needed, then records the new objects in the inode. */
     public CompletionStage<Void> write(long offset, ByteString data) {
         return write(offset, data, true);

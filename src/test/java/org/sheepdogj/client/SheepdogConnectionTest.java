@@ -1,11 +1,14 @@
 package org.sheepdogj.client;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.sheepdogj.testing.Futures.get;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -72,6 +75,48 @@ class SheepdogConnectionTest {
                         "MiB " + i);
             }
             c.await(vdi.closeAsync());
+        }
+    }
+
+    @Test
+    void readsLandInTheCallersBufferAcrossObjectsAndHoles() throws Exception {
+        try (SheepdogConnection c = SheepdogConnection.drivenByCaller("127.0.0.1", node.port())) {
+            VdiHandle vdi = c.await(VdiHandle.open(c, "disk", 0, ""));
+            byte[] data = new byte[3 << 20];
+            new SplittableRandom(11).nextBytes(data);
+            long start = (4L << 20) - (1 << 20);
+            c.await(vdi.write(start, ByteString.fromArrayUnsafe(data)));
+            byte[] expected = new byte[6 << 20];
+            System.arraycopy(data, 0, expected, 0, data.length);
+            RequestChannel wholeAnswers = c::submit;
+            VdiHandle copying = c.await(VdiHandle.open(wholeAnswers, "disk", 0, ""));
+            for (VdiHandle h : List.of(vdi, copying)) {
+                ByteBuffer into = ByteBuffer.allocateDirect(expected.length + 100);
+                while (into.hasRemaining()) {
+                    into.put((byte) 0x5a);
+                }
+                into.position(100);
+                c.await(h.read(start, into));
+                assertEquals(100, into.position(), "the buffer's position stays");
+                byte[] got = new byte[expected.length];
+                into.get(got);
+                assertArrayEquals(expected, got, "from the object's middle, over a boundary, into a hole");
+            }
+            c.await(vdi.closeAsync());
+        }
+    }
+
+    @Test
+    void anAnswerLongerThanItsBufferFailsTheConnection() throws Exception {
+        try (SheepdogConnection c = SheepdogConnection.drivenByCaller("127.0.0.1", node.port())) {
+            VdiHandle vdi = c.await(VdiHandle.open(c, "disk", 0, ""));
+            c.await(vdi.write(0, ByteString.fromArrayUnsafe(new byte[8192])));
+            RequestHeader read = RequestHeader.obj(Opcode.READ_OBJ, 0, 0, 8192, Oid.vidToDataOid(vdi.vid(), 0), 0, 0,
+                    0);
+            CompletableFuture<Response> answer = c.submit(Request.of(read), ByteBuffer.allocate(4096))
+                    .toCompletableFuture();
+            assertThrows(IOException.class, () -> c.await(answer));
+            assertFalse(c.isOpen());
         }
     }
 
