@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.SplittableRandom;
 
 import org.apache.pekko.util.ByteString;
 import org.junit.jupiter.api.Test;
@@ -44,6 +45,20 @@ class ObjectStoreTest {
         String[] out = new String(p.getInputStream().readAllBytes()).trim().split(" ");
         assertEquals(0, p.waitFor());
         return Long.parseLong(out[0]) * Long.parseLong(out[1]);
+    }
+
+    @Test
+    void aLargeReadIsWholeAndReadsZerosPastTheEndOfTheFile() throws Exception {
+        try (ObjectStore s = new ObjectStore(dir, true, 8)) {
+            byte[] data = new byte[300_000];
+            new SplittableRandom(5).nextBytes(data);
+            s.create(2, data.length, 0, ByteString.fromArray(data));
+            assertArrayEquals(Arrays.copyOfRange(data, 7, data.length), s.read(2, 7, data.length - 7).toArray(),
+                    "a read longer than one array, from an odd offset");
+            byte[] beyond = s.read(2, 100_000, 400_000).toArray();
+            assertArrayEquals(Arrays.copyOfRange(data, 100_000, data.length), Arrays.copyOf(beyond, 200_000));
+            assertArrayEquals(new byte[200_000], Arrays.copyOfRange(beyond, 200_000, 400_000), "zeros past the end");
+        }
     }
 
     @Test
