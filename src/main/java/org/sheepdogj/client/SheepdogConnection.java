@@ -41,6 +41,7 @@ import org.sheepdogj.protocol.ResponseHeader;
  */
 public final class SheepdogConnection implements RequestChannel, Closeable {
     private static final int READ_BUFFER = 1 << 16;
+    private static final int CONNECT_TIMEOUT_MILLIS = 10_000;
 
     private final SocketChannel channel;
     /** Bytes read from the socket and not yet taken (between position and limit). */
@@ -57,7 +58,7 @@ public final class SheepdogConnection implements RequestChannel, Closeable {
     private volatile IOException failure;
 
     public SheepdogConnection(String host, int port) throws IOException {
-        this(host, port, 10_000);
+        this(host, port, CONNECT_TIMEOUT_MILLIS);
     }
 
     public SheepdogConnection(String host, int port, int connectTimeoutMillis) throws IOException {
@@ -85,7 +86,7 @@ public final class SheepdogConnection implements RequestChannel, Closeable {
 
     /** A connection without a reader thread: its owner reads the answers with {@link #awaitAnswer}. */
     public static SheepdogConnection drivenByCaller(String host, int port) throws IOException {
-        return new SheepdogConnection(host, port, 10_000, false);
+        return new SheepdogConnection(host, port, CONNECT_TIMEOUT_MILLIS, false);
     }
 
     /** Sends the request as it is (its id included) and completes with its answer. */
@@ -241,9 +242,8 @@ public final class SheepdogConnection implements RequestChannel, Closeable {
         while (received.remaining() < ResponseHeader.SIZE) {
             receiveMore();
         }
-        byte[] head = new byte[ResponseHeader.SIZE];
-        received.get(head);
-        ResponseHeader h = ResponseHeader.decode(ByteBuffer.wrap(head));
+        ResponseHeader h = ResponseHeader.decode(received);
+        received.position(received.position() + ResponseHeader.SIZE);
         if (h.dataLength() < 0) {
             throw new IOException("answer with data_length " + (h.dataLength() & 0xffffffffL));
         }

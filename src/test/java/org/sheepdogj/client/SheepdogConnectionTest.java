@@ -53,12 +53,22 @@ class SheepdogConnectionTest {
         node.close();
     }
 
+    /** A connection whose answers the test's thread reads. */
+    private SheepdogConnection driven() throws IOException {
+        return SheepdogConnection.drivenByCaller("127.0.0.1", node.port());
+    }
+
+    private static byte[] randomBytes(int length, int seed) {
+        byte[] data = new byte[length];
+        new SplittableRandom(seed).nextBytes(data);
+        return data;
+    }
+
     @Test
     void answersAreReadAndCompletedOnTheCallersThread() throws Exception {
-        try (SheepdogConnection c = SheepdogConnection.drivenByCaller("127.0.0.1", node.port())) {
+        try (SheepdogConnection c = driven()) {
             VdiHandle vdi = c.await(VdiHandle.open(c, "disk", 0, ""));
-            byte[] data = new byte[1 << 20];
-            new SplittableRandom(7).nextBytes(data);
+            byte[] data = randomBytes(1 << 20, 7);
             Set<String> completedOn = ConcurrentHashMap.newKeySet();
             List<CompletableFuture<Void>> writes = new ArrayList<>();
             for (int i = 0; i < 16; i++) {
@@ -80,10 +90,9 @@ class SheepdogConnectionTest {
 
     @Test
     void readsLandInTheCallersBufferAcrossObjectsAndHoles() throws Exception {
-        try (SheepdogConnection c = SheepdogConnection.drivenByCaller("127.0.0.1", node.port())) {
+        try (SheepdogConnection c = driven()) {
             VdiHandle vdi = c.await(VdiHandle.open(c, "disk", 0, ""));
-            byte[] data = new byte[3 << 20];
-            new SplittableRandom(11).nextBytes(data);
+            byte[] data = randomBytes(3 << 20, 11);
             long start = (4L << 20) - (1 << 20);
             c.await(vdi.write(start, ByteString.fromArrayUnsafe(data)));
             byte[] expected = new byte[6 << 20];
@@ -108,7 +117,7 @@ class SheepdogConnectionTest {
 
     @Test
     void anAnswerLongerThanItsBufferFailsTheConnection() throws Exception {
-        try (SheepdogConnection c = SheepdogConnection.drivenByCaller("127.0.0.1", node.port())) {
+        try (SheepdogConnection c = driven()) {
             VdiHandle vdi = c.await(VdiHandle.open(c, "disk", 0, ""));
             c.await(vdi.write(0, ByteString.fromArrayUnsafe(new byte[8192])));
             RequestHeader read = RequestHeader.obj(Opcode.READ_OBJ, 0, 0, 8192, Oid.vidToDataOid(vdi.vid(), 0), 0, 0,
@@ -122,7 +131,7 @@ class SheepdogConnectionTest {
 
     @Test
     void executeReadsItsOwnAnswerWithoutAReaderThread() throws Exception {
-        try (SheepdogConnection c = SheepdogConnection.drivenByCaller("127.0.0.1", node.port())) {
+        try (SheepdogConnection c = driven()) {
             Response defaults = c.execute(Request.of(RequestHeader.plain(Opcode.GET_CLUSTER_DEFAULT, 0, 0)));
             assertTrue(defaults.ok(), "GET_CLUSTER_DEFAULT answered " + defaults.result());
         }
@@ -137,7 +146,7 @@ class SheepdogConnectionTest {
 
     @Test
     void aNodeThatHangsUpFailsWhatIsInFlight() throws Exception {
-        try (SheepdogConnection c = SheepdogConnection.drivenByCaller("127.0.0.1", node.port())) {
+        try (SheepdogConnection c = driven()) {
             RequestHeader absurd = RequestHeader.obj(Opcode.WRITE_OBJ, Flags.WRITE, 1, -1, Oid.vidToDataOid(1, 0), 0,
                     0, 0);
             CompletableFuture<Response> answer = c.submit(new Request(absurd, ByteString.emptyByteString()))
