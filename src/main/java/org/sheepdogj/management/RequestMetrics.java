@@ -28,13 +28,17 @@ public final class RequestMetrics implements RequestObserver {
     private final LongAdder readBytes = new LongAdder();
     private final LongAdder writeBytes = new LongAdder();
 
+    /**
+     * Without exemplars: the node has no traces for them to point to, and sampling them costs every request a clock
+     * read, and now and then a task on the library's scheduler thread.
+     */
     RequestMetrics(PrometheusRegistry registry) {
-        requests = Counter.builder().name("sheepdog_requests_total")
+        requests = Counter.builder().name("sheepdog_requests_total").withoutExemplars()
                 .help("Requests answered, by opcode and result").labelNames("opcode", "result").register(registry);
-        bytes = Counter.builder().name("sheepdog_request_bytes_total")
+        bytes = Counter.builder().name("sheepdog_request_bytes_total").withoutExemplars()
                 .help("Payload bytes of requests (in) and answers (out), by opcode").labelNames("opcode", "direction")
                 .register(registry);
-        latency = Histogram.builder().name("sheepdog_request_duration_seconds")
+        latency = Histogram.builder().name("sheepdog_request_duration_seconds").withoutExemplars()
                 .help("Time from a request's arrival to its answer, by opcode").labelNames("opcode")
                 .classicOnly().classicUpperBounds(LATENCY_BOUNDS).register(registry);
     }
