@@ -7,7 +7,7 @@ import org.apache.pekko.util.ByteString;
 /** What a sheepdog connection, client or peer, does to its frames on their way to the socket. */
 public final class SocketWrites {
     /** Largest batch: a few whole 1 MiB frames, small enough not to delay a socket's first write. */
-    private static final long BATCH_BYTES = 1 << 20;
+    static final long BATCH_BYTES = 1 << 20;
 
     private SocketWrites() {
     }

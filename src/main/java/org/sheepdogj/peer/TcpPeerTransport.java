@@ -32,8 +32,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Peer requests to other nodes over Pekko Streams TCP, on the node's sheepdog port. One long-lived connection per
- * node carries many requests at once; answers are matched by id. A lost connection fails its requests with
- * NETWORK_ERROR (the gateway then retries on the next ring) and is opened again by the next request.
+ * node carries many requests at once (in batches, {@link PeerBatch}); answers are matched by id. A lost connection
+ * fails its requests with NETWORK_ERROR (the gateway then retries on the next ring) and is opened again by the next
+ * request.
  */
 public final class TcpPeerTransport implements PeerTransport {
     private static final Logger log = LoggerFactory.getLogger(TcpPeerTransport.class);
@@ -82,7 +83,7 @@ public final class TcpPeerTransport implements PeerTransport {
     /** One TCP connection to a peer and the requests waiting on it. */
     private final class Connection {
         private final NodeId target;
-        private final BoundedSourceQueue<Request> queue;
+        private final BoundedSourceQueue<PeerBatch.Outgoing> queue;
         private final Map<Integer, CompletableFuture<Response>> waiting = new ConcurrentHashMap<>();
         private final AtomicInteger ids = new AtomicInteger();
         private volatile boolean alive = true;
@@ -90,10 +91,9 @@ public final class TcpPeerTransport implements PeerTransport {
         Connection(NodeId target) {
             this.target = target;
             InetSocketAddress address = new InetSocketAddress(target.host(), target.port());
-            Pair<BoundedSourceQueue<Request>, CompletionStage<Done>> run =
-                    Source.<Request>queue(QUEUE)
-                    .map(Request::encode)
-                    .via(SocketWrites.batched())
+            Pair<BoundedSourceQueue<PeerBatch.Outgoing>, CompletionStage<Done>> run =
+                    Source.<PeerBatch.Outgoing>queue(QUEUE)
+                    .via(PeerBatch.flow())
                     .via(Tcp.get(system).outgoingConnection(address, Optional.empty(),
                             List.of(TcpSO.tcpNoDelay(true)), true, Optional.of(CONNECT_TIMEOUT), Optional.empty()))
                     .statefulMapConcat(() -> {
@@ -121,7 +121,8 @@ public final class TcpPeerTransport implements PeerTransport {
             int id = ids.incrementAndGet();
             CompletableFuture<Response> answer = new CompletableFuture<>();
             waiting.put(id, answer);
-            QueueOfferResult offered = queue.offer(new Request(request.header().withId(id), request.payload()));
+            QueueOfferResult offered = queue.offer(
+                    new PeerBatch.Outgoing(new Request(request.header().withId(id), request.payload()), answer));
             if (offered != QueueOfferResult.enqueued()) {
                 waiting.remove(id);
                 fail("the connection does not accept requests (" + offered + ")");
