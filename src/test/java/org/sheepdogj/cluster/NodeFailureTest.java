@@ -45,9 +45,10 @@ class NodeFailureTest {
     @TempDir
     Path dir;
 
-    @ParameterizedTest(name = "{0} nodes, {1} copies")
-    @CsvSource({"3, 2", "4, 3"})
-    void acknowledgedWritesSurviveKillsAndRejoins(int size, int copies) throws Exception {
+    /** Scattered writes each reach the replicas alone; sequential ones are joined on the way (peer.PeerBatch). */
+    @ParameterizedTest(name = "{0} nodes, {1} copies, {2} writes")
+    @CsvSource({"3, 2, scattered", "4, 3, sequential"})
+    void acknowledgedWritesSurviveKillsAndRejoins(int size, int copies, String order) throws Exception {
         try (ProcessCluster cluster = new ProcessCluster(dir, size).start()) {
             NodeProcess gateway = cluster.node(0);
             try (SheepdogConnection c = gateway.connect()) {
@@ -56,7 +57,7 @@ class NodeFailureTest {
             }
             ProcessCluster.awaitRunning(cluster.alive(), Duration.ofSeconds(60));
 
-            Writer writer = new Writer(gateway);
+            Writer writer = new Writer(gateway, order.equals("sequential"));
             writer.start();
             writer.awaitAcked(200);
             NodeProcess victim = cluster.node(size - 1);
@@ -147,17 +148,22 @@ class NodeFailureTest {
         return b;
     }
 
-    /** Writes distinct slots through one node, eight at a time, and remembers which were acknowledged. */
+    /**
+     * Writes distinct slots through one node, eight at a time, in order or scattered over the VDI, and remembers which
+     * were acknowledged.
+     */
     private static final class Writer {
         final Map<Integer, Boolean> acked = new ConcurrentHashMap<>();
         final AtomicInteger failed = new AtomicInteger();
         private final NodeProcess node;
+        private final boolean sequential;
         private final AtomicBoolean stop = new AtomicBoolean();
         private final Semaphore inFlight = new Semaphore(8);
         private Thread thread;
 
-        Writer(NodeProcess node) {
+        Writer(NodeProcess node, boolean sequential) {
             this.node = node;
+            this.sequential = sequential;
         }
 
         void start() {
@@ -169,7 +175,7 @@ class NodeFailureTest {
             int slots = (int) (VDI_SIZE / SLOT);
             try (SheepdogConnection c = node.connect(); VdiHandle h = get(VdiHandle.open(c, "disk", 0, ""))) {
                 for (int i = 0; !stop.get(); i++) {
-                    int slot = (int) ((i * 2654435761L) % slots);
+                    int slot = sequential ? i : (int) ((i * 2654435761L) % slots);
                     if (i >= slots) {
                         break;
                     }
