@@ -21,8 +21,8 @@ import java.util.concurrent.ThreadLocalRandom;
 
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
-import org.junit.jupiter.api.AfterEach;
 import org.apache.pekko.util.ByteString;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.sheepdogj.protocol.Flags;
 import org.sheepdogj.protocol.FrameParser;
