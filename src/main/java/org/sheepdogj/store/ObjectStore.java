@@ -33,12 +33,16 @@ import org.sheepdogj.protocol.Oid;
 public final class ObjectStore implements AutoCloseable {
     private static final int SPARSE_BLOCK = 4096;
     /**
-     * A read is returned as arrays of at most this size, not one array per read: 1 MiB reads gain 3-13% and their p99
-     * falls (docs/performance.md). Each chunk goes from the page cache through the JDK's temporary buffer into its
-     * array while it is still in the CPU's cache, and no array is a humongous object for G1 (half a region or more).
+     * Reads and writes go to the file in pieces of at most this size.
+     * <p>A read is returned as arrays of this size, not one array per read: 1 MiB reads gain 3-13% and their p99 falls
+     * (docs/performance.md). Each piece goes from the page cache through the JDK's temporary buffer into its array
+     * while it is still in the CPU's cache, and no array is a humongous object for G1 (half a region or more).
+     * <p>A write larger than this is made as several: Linux (6.16+, ext4) caches a buffered write in a folio as large as
+     * the write, and every later 4 KiB write into that folio walks all of its blocks, so small writes into data that
+     * was written in 1 MiB pieces cost several times what they cost into 64 KiB folios (docs/performance.md).
      */
-    private static final int READ_CHUNK = 64 << 10;
-    private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(1 << 20).asReadOnlyBuffer();
+    private static final int CHUNK = 64 << 10;
+    private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(CHUNK).asReadOnlyBuffer();
     private static final String TMP_SUFFIX = ".tmp";
     private static final String STALE_DIR = ".stale";
 
@@ -82,8 +86,8 @@ public final class ObjectStore implements AutoCloseable {
     public ByteString read(long oid, long offset, int length) {
         try (ChannelCache.Handle h = channels.acquire(oid)) {
             ByteString out = ByteString.emptyByteString();
-            for (int done = 0; done < length; done += READ_CHUNK) {
-                out = out.concat(readChunk(h.channel, offset + done, Math.min(READ_CHUNK, length - done)));
+            for (int done = 0; done < length; done += CHUNK) {
+                out = out.concat(readChunk(h.channel, offset + done, Math.min(CHUNK, length - done)));
             }
             return out;
         } catch (NoSuchFileException e) {
@@ -412,10 +416,20 @@ public final class ObjectStore implements AutoCloseable {
     private static void writeFully(FileChannel ch, long offset, ByteString data) throws IOException {
         long pos = offset;
         for (ByteBuffer b : data.getByteBuffers()) {
+            pos = writeInChunks(ch, pos, b);
+        }
+    }
+
+    /** Writes what remains of {@code b} at {@code pos} in pieces of at most {@link #CHUNK}; returns the end. */
+    private static long writeInChunks(FileChannel ch, long pos, ByteBuffer b) throws IOException {
+        int end = b.limit();
+        while (b.position() < end) {
+            b.limit(Math.min(end, b.position() + CHUNK));
             while (b.hasRemaining()) {
                 pos += ch.write(b, pos);
             }
         }
+        return pos;
     }
 
     private static void writeSkippingZeroBlocks(FileChannel ch, long offset, ByteString data) throws IOException {
@@ -444,10 +458,7 @@ public final class ObjectStore implements AutoCloseable {
     private static void writeRange(FileChannel ch, long base, ByteBuffer all, int from, int to) throws IOException {
         ByteBuffer b = all.duplicate();
         b.position(from).limit(to);
-        long pos = base + from;
-        while (b.hasRemaining()) {
-            pos += ch.write(b, pos);
-        }
+        writeInChunks(ch, base + from, b);
     }
 
     private static boolean isZero(ByteBuffer b, int from, int to) {

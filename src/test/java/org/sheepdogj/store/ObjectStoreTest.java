@@ -62,6 +62,30 @@ class ObjectStoreTest {
     }
 
     @Test
+    void largeWritesOfManyPiecesLandWhereTheyWereAimed() throws Exception {
+        try (ObjectStore s = new ObjectStore(dir, true, 8)) {
+            SplittableRandom random = new SplittableRandom(11);
+            byte[] expected = new byte[1 << 20];
+            random.nextBytes(expected);
+            s.create(3, expected.length, 0, ByteString.fromArray(expected));
+            assertArrayEquals(expected, s.read(3, 0, expected.length).toArray(), "a whole object written by create");
+
+            byte[] source = new byte[400_000];
+            random.nextBytes(source);
+            ByteString pieces = ByteString.fromArray(source, 3, 100_000)
+                    .concat(ByteString.fromArray(source, 100_003, 70_001))
+                    .concat(ByteString.fromArray(source, 170_004, 1))
+                    .concat(ByteString.fromArray(source, 170_005, 200_000));
+            s.write(3, 12_345, pieces);
+            System.arraycopy(pieces.toArray(), 0, expected, 12_345, pieces.size());
+            s.zero(3, 500_001, 300_000);
+            Arrays.fill(expected, 500_001, 800_001, (byte) 0);
+            assertArrayEquals(expected, s.read(3, 0, expected.length).toArray(),
+                    "pieces from inside larger arrays, each longer or shorter than one write to the file, then zeros");
+        }
+    }
+
+    @Test
     void writesNeedAnExistingObject() {
         try (ObjectStore s = new ObjectStore(dir, true, 8)) {
             StoreException e = assertThrows(StoreException.class, () -> s.write(42, 0, ByteString.fromArray(new byte[1])));
