@@ -72,10 +72,10 @@ class ObjectStoreTest {
 
             byte[] source = new byte[400_000];
             random.nextBytes(source);
-            ByteString pieces = ByteString.fromArray(source, 3, 100_000)
-                    .concat(ByteString.fromArray(source, 100_003, 70_001))
-                    .concat(ByteString.fromArray(source, 170_004, 1))
-                    .concat(ByteString.fromArray(source, 170_005, 200_000));
+            ByteString pieces = ByteString.fromArrayUnsafe(source, 3, 100_000)
+                    .concat(ByteString.fromArrayUnsafe(source, 100_003, 70_001))
+                    .concat(ByteString.fromArrayUnsafe(source, 170_004, 1))
+                    .concat(ByteString.fromArrayUnsafe(source, 170_005, 200_000));
             s.write(3, 12_345, pieces);
             System.arraycopy(pieces.toArray(), 0, expected, 12_345, pieces.size());
             s.zero(3, 500_001, 300_000);
