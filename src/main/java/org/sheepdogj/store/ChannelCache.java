@@ -1,6 +1,7 @@
 package org.sheepdogj.store;
 
 import java.io.IOException;
+import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -12,8 +13,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongFunction;
 
 /**
- * Keeps object files open between requests (an open and a close per 4 KiB write would cost more than the write).
- * Channels are reference counted so that eviction or invalidation never closes one that a request is using.
+ * Keeps object files open between requests (an open and a close per 4 KiB write would cost more than the write), and
+ * mapped once read. Channels are reference counted so that eviction or invalidation never closes or unmaps one that a
+ * request is using.
  */
 final class ChannelCache implements AutoCloseable {
     private final LongFunction<Path> pathOf;
@@ -28,6 +30,7 @@ final class ChannelCache implements AutoCloseable {
         private final AtomicLong written = new AtomicLong();
         private long synced;
         private final Object syncLock = new Object();
+        private volatile MappedByteBuffer mapping;
 
         /** Counts a write that has reached the file; {@link #syncUpTo} with the number makes it durable. */
         long wrote() {
@@ -53,6 +56,35 @@ final class ChannelCache implements AutoCloseable {
             this.channel = channel;
         }
 
+        /**
+         * The file mapped for reading, as long as it was when first asked for; null when it is empty. Valid while
+         * the handle is held: it is unmapped when the channel closes.
+         */
+        MappedByteBuffer mapping() throws IOException {
+            MappedByteBuffer m = mapping;
+            if (m != null) {
+                return m;
+            }
+            synchronized (this) {
+                if (mapping == null) {
+                    long size = channel.size();
+                    if (size == 0 || size > Integer.MAX_VALUE) {
+                        return null;
+                    }
+                    mapping = channel.map(FileChannel.MapMode.READ_ONLY, 0, size);
+                }
+                return mapping;
+            }
+        }
+
+        private void release() {
+            MappedByteBuffer m = mapping;
+            if (m != null) {
+                Unmapper.unmap(m);
+            }
+            quietClose(channel);
+        }
+
         @Override
         public void close() {
             boolean closeNow;
@@ -61,7 +93,7 @@ final class ChannelCache implements AutoCloseable {
                 closeNow = retired && users == 0;
             }
             if (closeNow) {
-                quietClose(channel);
+                release();
             }
         }
     }
@@ -120,7 +152,7 @@ final class ChannelCache implements AutoCloseable {
     private void retire(Handle h) {
         h.retired = true;
         if (h.users == 0) {
-            quietClose(h.channel);
+            h.release();
         }
     }
 

@@ -8,9 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import org.apache.pekko.util.ByteString;
 import org.junit.jupiter.api.Test;
@@ -82,6 +86,86 @@ class ObjectStoreTest {
             Arrays.fill(expected, 500_001, 800_001, (byte) 0);
             assertArrayEquals(expected, s.read(3, 0, expected.length).toArray(),
                     "pieces from inside larger arrays, each longer or shorter than one write to the file, then zeros");
+        }
+    }
+
+    @Test
+    void readsFromTheMappedFileSeeEveryWriteReplacementAndGrowth() {
+        try (ObjectStore s = new ObjectStore(dir, true, 8)) {
+            SplittableRandom random = new SplittableRandom(13);
+            byte[] expected = new byte[256 << 10];
+            random.nextBytes(expected);
+            s.create(4, expected.length, 0, ByteString.fromArray(expected));
+            assertArrayEquals(Arrays.copyOfRange(expected, 1000, 201_000), s.read(4, 1000, 200_000).toArray());
+
+            byte[] patch = new byte[5000];
+            random.nextBytes(patch);
+            s.write(4, 70_000, ByteString.fromArray(patch));
+            System.arraycopy(patch, 0, expected, 70_000, patch.length);
+            assertArrayEquals(expected, s.read(4, 0, expected.length).toArray(), "a write made after the first read");
+
+            byte[] tail = new byte[20];
+            random.nextBytes(tail);
+            s.write(4, expected.length - 10, ByteString.fromArray(tail));
+            byte[] grown = s.read(4, expected.length - 100, 200).toArray();
+            assertArrayEquals(Arrays.copyOfRange(expected, expected.length - 100, expected.length - 10),
+                    Arrays.copyOf(grown, 90));
+            assertArrayEquals(tail, Arrays.copyOfRange(grown, 90, 110), "written past the length first read");
+            assertArrayEquals(new byte[90], Arrays.copyOfRange(grown, 110, 200));
+
+            s.create(4, 1024, 0, ByteString.fromArray(new byte[] {9, 9, 9}));
+            assertArrayEquals(new byte[] {9, 9, 9, 0}, s.read(4, 0, 4).toArray(), "the replaced file, not the old");
+            assertArrayEquals(new byte[10], s.read(4, 2000, 10).toArray(), "past the end of the smaller file");
+        }
+    }
+
+    @Test
+    void theMappingsOfEvictedObjectsAreReleasedAtOnce() throws Exception {
+        try (ObjectStore s = new ObjectStore(dir, false, 2)) {
+            for (long oid = 1; oid <= 40; oid++) {
+                s.create(oid, 64 << 10, 0, ByteString.fromArray(new byte[] {(byte) oid}));
+                assertEquals((byte) oid, s.read(oid, 0, 1).toArray()[0]);
+            }
+            String objects = dir.toString() + "/";
+            long mapped = Files.readAllLines(Path.of("/proc/self/maps")).stream()
+                    .filter(line -> line.contains(objects)).count();
+            assertTrue(mapped <= 2, mapped + " object files still mapped with room for 2 open ones");
+        }
+    }
+
+    @Test
+    void concurrentReadersAndEvictionsRaceWithoutHarm() throws Exception {
+        int objects = 16;
+        int objectSize = 128 << 10;
+        try (ObjectStore s = new ObjectStore(dir, false, 2)) {
+            for (int oid = 1; oid <= objects; oid++) {
+                byte[] content = new byte[objectSize];
+                Arrays.fill(content, (byte) oid);
+                s.create(oid, objectSize, 0, ByteString.fromArray(content));
+            }
+            ExecutorService readers = Executors.newFixedThreadPool(4);
+            try {
+                List<Future<Integer>> done = new ArrayList<>();
+                for (int t = 0; t < 4; t++) {
+                    SplittableRandom random = new SplittableRandom(100 + t);
+                    done.add(readers.submit(() -> {
+                        for (int i = 0; i < 3000; i++) {
+                            int oid = 1 + random.nextInt(objects);
+                            int length = 1 + random.nextInt(100_000);
+                            byte[] got = s.read(oid, random.nextInt(objectSize - length), length).toArray();
+                            byte[] want = new byte[length];
+                            Arrays.fill(want, (byte) oid);
+                            assertArrayEquals(want, got, "object " + oid);
+                        }
+                        return 3000;
+                    }));
+                }
+                for (Future<Integer> f : done) {
+                    assertEquals(3000, f.get());
+                }
+            } finally {
+                readers.shutdownNow();
+            }
         }
     }
 
