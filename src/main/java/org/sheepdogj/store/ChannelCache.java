@@ -31,6 +31,7 @@ final class ChannelCache implements AutoCloseable {
         private long synced;
         private final Object syncLock = new Object();
         private volatile MappedByteBuffer mapping;
+        private volatile boolean unmappable;
 
         /** Counts a write that has reached the file; {@link #syncUpTo} with the number makes it durable. */
         long wrote() {
@@ -57,21 +58,27 @@ final class ChannelCache implements AutoCloseable {
         }
 
         /**
-         * The file mapped for reading, as long as it was when first asked for; null when it is empty. Valid while
-         * the handle is held: it is unmapped when the channel closes.
+         * The file mapped for reading, as long as it was when first asked for; null when it is empty or cannot be
+         * mapped (reads then go through the channel). Valid while the handle is held: it is unmapped when the channel
+         * closes.
          */
         MappedByteBuffer mapping() throws IOException {
             MappedByteBuffer m = mapping;
-            if (m != null) {
+            if (m != null || unmappable) {
                 return m;
             }
             synchronized (this) {
-                if (mapping == null) {
+                if (mapping == null && !unmappable) {
                     long size = channel.size();
                     if (size == 0 || size > Integer.MAX_VALUE) {
                         return null;
                     }
-                    mapping = channel.map(FileChannel.MapMode.READ_ONLY, 0, size);
+                    try {
+                        mapping = channel.map(FileChannel.MapMode.READ_ONLY, 0, size);
+                    } catch (IOException e) {
+                        // a file system without mmap, or no address space left: the channel still reads it
+                        unmappable = true;
+                    }
                 }
                 return mapping;
             }
