@@ -87,10 +87,10 @@ public final class ObjectStore implements AutoCloseable {
      * Reads {@code length} bytes at {@code offset}; bytes past the end of the file read as zeros.
      * <p>A piece already in the page cache is copied from the file mapped into memory: one pass into the array handed
      * out, where a {@code FileChannel} read into a heap array makes two (the kernel's copy into the JDK's temporary
-     * direct buffer, then the JDK's copy into the array); 4 KiB random reads gain 10-20% (docs/performance.md). A piece
-     * not in the page cache goes through the channel, because a fault in the mapping would make the kernel read
-     * around it (up to the device's whole readahead window) where a read of the channel reads a little ahead; so does a
-     * read past the length the file had when it was mapped.
+     * direct buffer, then the JDK's copy into the array); 4 KiB random reads gain about a tenth (docs/performance.md).
+     * A piece not in the page cache goes through the channel, because a fault in the mapping would make the kernel
+     * read around it (up to the device's whole readahead window) where a random read of the channel reads little or
+     * nothing ahead; so does a read past the length the file had when it was mapped.
      */
     public ByteString read(long oid, long offset, int length) {
         try (ChannelCache.Handle h = channels.acquire(oid)) {

@@ -3,6 +3,7 @@ package org.sheepdogj.store;
 import java.lang.reflect.Field;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
+import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;
 
 /**
@@ -23,7 +24,7 @@ final class Unmapper {
             Field the = type.getDeclaredField("theUnsafe");
             the.setAccessible(true);
             unsafe = the.get(null);
-            invokeCleaner = type.getMethod("invokeCleaner", java.nio.ByteBuffer.class);
+            invokeCleaner = type.getMethod("invokeCleaner", ByteBuffer.class);
         } catch (ReflectiveOperationException | RuntimeException e) {
             unsafe = null;
             invokeCleaner = null;
