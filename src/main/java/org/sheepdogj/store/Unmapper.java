@@ -26,8 +26,7 @@ final class Unmapper {
             unsafe = the.get(null);
             invokeCleaner = type.getMethod("invokeCleaner", ByteBuffer.class);
         } catch (ReflectiveOperationException | RuntimeException e) {
-            unsafe = null;
-            invokeCleaner = null;
+            // no invokeCleaner: unmap leaves every mapping to the collector
         }
         UNSAFE = unsafe;
         INVOKE_CLEANER = invokeCleaner;
