@@ -19,8 +19,8 @@ import org.sheepdogj.protocol.ResultCode;
 /**
  * A load generator that drives a VDI over the sheepdog protocol as QEMU's driver does: one connection, requests
  * pipelined up to a queue depth, object creation and inode updates on first writes, reads straight to the objects; one
- * thread sends the requests and reads the answers, as QEMU's event loop does, and reads land in buffers set aside
- * for them, as they land in the guest's memory.
+ * thread sends the requests and reads the answers, as QEMU's event loop does; reads land in buffers set aside for
+ * them and writes leave from one, as QEMU's land in and leave from the guest's memory.
  * Prints one line of figures: operations per second, MB/s, median and 99th percentile latency.
  *
  * <pre>
@@ -103,7 +103,7 @@ public final class LoadGenerator {
         long blocks = size / bs;
         byte[] payload = new byte[bs];
         new SplittableRandom(2).nextBytes(payload);
-        ByteString data = ByteString.fromArrayUnsafe(payload);
+        ByteBuffer data = ByteBuffer.allocateDirect(bs).put(payload).flip();
         ByteBuffer buffers = ByteBuffer.allocateDirect(bs * qd);
         long[] latencies = new long[1 << 22];
         int[] count = new int[1];

@@ -3,7 +3,9 @@ package org.sheepdogj.client;
 import java.nio.ByteBuffer;
 import java.util.concurrent.CompletionStage;
 
+import org.apache.pekko.util.ByteString;
 import org.sheepdogj.protocol.Request;
+import org.sheepdogj.protocol.RequestHeader;
 import org.sheepdogj.protocol.Response;
 
 /**
@@ -23,5 +25,13 @@ public interface RequestChannel {
             r.payload().copyToBuffer(target);
             return Response.of(r.header());
         });
+    }
+
+    /**
+     * Submits a request whose payload is {@code data}, from its position to its limit (both stay where they are). A
+     * channel that takes requests whole copies it into one.
+     */
+    default CompletionStage<Response> submitFrom(RequestHeader header, ByteBuffer data) {
+        return submit(new Request(header, ByteString.fromByteBuffer(data.duplicate())));
     }
 }

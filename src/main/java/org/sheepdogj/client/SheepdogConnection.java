@@ -37,7 +37,9 @@ import org.sheepdogj.protocol.ResponseHeader;
  * without waiting.
  *
  * <p>A request may name the buffer its answer's data goes to ({@link #submit(Request, ByteBuffer)}), as QEMU reads
- * into the guest's memory: the data then goes from the socket into that buffer, with no array in between.
+ * into the guest's memory: the data then goes from the socket into that buffer, with no array in between. Likewise a
+ * request's data may be sent from a buffer ({@link #submitFrom}), as QEMU writes from the guest's memory: a direct
+ * buffer goes to the socket without the copy the JDK makes of heap data.
  */
 public final class SheepdogConnection implements RequestChannel, Closeable {
     private static final int READ_BUFFER = 1 << 16;
@@ -91,14 +93,15 @@ public final class SheepdogConnection implements RequestChannel, Closeable {
 
     /** Sends the request as it is (its id included) and completes with its answer. */
     public CompletionStage<Response> call(Request request) {
-        return call(request, null);
+        return call(request, null, null);
     }
 
     /** A request on its way: its answer, and where that answer's data goes (null: into the answer). */
     private record Pending(CompletableFuture<Response> answer, ByteBuffer into) {
     }
 
-    private CompletionStage<Response> call(Request request, ByteBuffer into) {
+    /** With {@code into} where the answer's data goes, {@code from} the request's data instead of its payload. */
+    private CompletionStage<Response> call(Request request, ByteBuffer into, ByteBuffer from) {
         CompletableFuture<Response> f = new CompletableFuture<>();
         synchronized (waiting) {
             if (failure != null) {
@@ -108,17 +111,19 @@ public final class SheepdogConnection implements RequestChannel, Closeable {
             waiting.computeIfAbsent(request.header().id(), k -> new ArrayDeque<>()).add(new Pending(f, into));
         }
         try {
-            send(request);
+            send(request, from);
         } catch (IOException e) {
             fail(e);
         }
         return f;
     }
 
-    private void send(Request request) throws IOException {
+    private void send(Request request, ByteBuffer from) throws IOException {
         synchronized (sending) {
             unsent.add(ByteBuffer.wrap(request.header().toBytes()));
-            if (request.header().carriesPayload()) {
+            if (from != null) {
+                unsent.add(from);
+            } else if (request.header().carriesPayload()) {
                 request.payload().getByteBuffers().forEach(unsent::add);
             }
             if (reader != null) {
@@ -151,7 +156,7 @@ public final class SheepdogConnection implements RequestChannel, Closeable {
     /** Sends the request under a fresh id. */
     @Override
     public CompletionStage<Response> submit(Request request) {
-        return call(withFreshId(request), null);
+        return call(withFreshId(request), null, null);
     }
 
     /**
@@ -161,7 +166,16 @@ public final class SheepdogConnection implements RequestChannel, Closeable {
      */
     @Override
     public CompletionStage<Response> submit(Request request, ByteBuffer into) {
-        return call(withFreshId(request), into.duplicate());
+        return call(withFreshId(request), into.duplicate(), null);
+    }
+
+    /**
+     * Sends a request under a fresh id with {@code data} (from its position to its limit) as its payload, written to
+     * the socket from that buffer, which must not change until the answer has come.
+     */
+    @Override
+    public CompletionStage<Response> submitFrom(RequestHeader header, ByteBuffer data) {
+        return call(new Request(header.withId(ids.getAndIncrement()), null), null, data.duplicate());
     }
 
     private Request withFreshId(Request request) {

@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 import org.apache.pekko.util.ByteString;
 import org.sheepdogj.protocol.Flags;
@@ -160,18 +162,16 @@ public final class VdiHandle implements AutoCloseable {
         }
         checkRange(offset, data.size());
         long objSize = objectSize();
-        long firstIdx = offset / objSize;
-        if (data.size() > 0 && (offset + data.size() - 1) / objSize == firstIdx && index[(int) firstIdx] == vid()
-                && !objectTails.containsKey(firstIdx)) {
-            return overwrite(firstIdx, offset % objSize, data, durable);
+        if (withinOneOwnObject(offset, data.size())) {
+            return overwrite(offset / objSize, offset % objSize, data.size(), durable, sending(data));
         }
         List<CompletableFuture<Long>> parts = new ArrayList<>();
         forEachPart(offset, data.size(), (idx, inObj, n, pos) -> {
             ByteString slice = data.slice(pos, pos + n);
             if (index[(int) idx] == vid() && !objectTails.containsKey(idx)) {
-                parts.add(writePart(idx, inObj, slice, durable).toCompletableFuture());
+                parts.add(writePart(idx, inObj, n, durable, sending(slice)).toCompletableFuture());
             } else {
-                parts.add(inOrder(idx, () -> writePart(idx, inObj, slice, durable)));
+                parts.add(inOrder(idx, () -> writePart(idx, inObj, n, durable, sending(slice))));
             }
         });
         return CompletableFuture.allOf(parts.toArray(new CompletableFuture[0])).thenCompose(v -> {
@@ -188,30 +188,63 @@ public final class VdiHandle implements AutoCloseable {
         });
     }
 
+    /**
+     * Writes {@code data} (from its position to its limit, which stay where they are; it must not change until the
+     * write completes). A write within one object this VDI already holds, the common case, is sent from the buffer
+     * itself, as QEMU sends from the guest's memory; any other is written as {@link #write(long, ByteString, boolean)}
+     * does, from a copy.
+     */
+    public CompletionStage<Void> write(long offset, ByteBuffer data, boolean durable) {
+        if (readOnly || !withinOneOwnObject(offset, data.remaining())) {
+            return write(offset, ByteString.fromByteBuffer(data.duplicate()), durable);
+        }
+        return overwrite(offset / objectSize(), offset % objectSize(), data.remaining(), durable,
+                h -> channel.submitFrom(h, data));
+    }
+
+    /**
+     * Whether the range lies in the VDI, within one object that this VDI holds and that no creation is still writing.
+     */
+    private boolean withinOneOwnObject(long offset, int length) {
+        long idx = offset / objectSize();
+        return offset >= 0 && length > 0 && offset + length <= size() && (offset + length - 1) / objectSize() == idx
+                && index[(int) idx] == vid() && !objectTails.containsKey(idx);
+    }
+
     /** The common case of a write within one object this VDI already holds: one WRITE_OBJ, nothing else. */
-    private CompletionStage<Void> overwrite(long idx, long inObj, ByteString data, boolean durable) {
-        return writePart(idx, inObj, data, durable).thenCompose(created -> created >= 0
+    private CompletionStage<Void> overwrite(long idx, long inObj, int length, boolean durable,
+                                            Function<RequestHeader, CompletionStage<Response>> send) {
+        return writePart(idx, inObj, length, durable, send).thenCompose(created -> created >= 0
                 ? writeIndex(created, created) : CompletableFuture.completedFuture(null));
     }
 
-    /** Writes one part; completes with the object's index if it had to be created, else -1. */
-    private CompletionStage<Long> writePart(long idx, long inObj, ByteString slice, boolean durable) {
+    /** Sends a part's header with {@code data} as its payload. */
+    private Function<RequestHeader, CompletionStage<Response>> sending(ByteString data) {
+        return h -> channel.submit(new Request(h, data));
+    }
+
+    /**
+     * Writes one part of {@code length} bytes, which {@code send} sends with the header it is given; completes with the
+     * object's index if it had to be created, else -1.
+     */
+    private CompletionStage<Long> writePart(long idx, long inObj, int length, boolean durable,
+                                            Function<RequestHeader, CompletionStage<Response>> send) {
         int holder = index[(int) idx];
         int vid = vid();
         long oid = Oid.vidToDataOid(vid, idx);
         RequestHeader h;
         if (holder == vid) {
-            h = objRequest(Opcode.WRITE_OBJ, Flags.WRITE | (durable ? 0 : Flags.UNSYNCED), slice.size(), oid, 0,
+            h = objRequest(Opcode.WRITE_OBJ, Flags.WRITE | (durable ? 0 : Flags.UNSYNCED), length, oid, 0,
                     inObj);
         } else if (holder == 0) {
-            h = objRequest(Opcode.CREATE_AND_WRITE_OBJ, Flags.WRITE, slice.size(), oid, 0, inObj);
+            h = objRequest(Opcode.CREATE_AND_WRITE_OBJ, Flags.WRITE, length, oid, 0, inObj);
         } else {
-            h = objRequest(Opcode.CREATE_AND_WRITE_OBJ, Flags.WRITE | Flags.COW, slice.size(), oid,
+            h = objRequest(Opcode.CREATE_AND_WRITE_OBJ, Flags.WRITE | Flags.COW, length, oid,
                     Oid.vidToDataOid(holder, idx), inObj);
         }
-        return channel.submit(new Request(h, slice)).thenCompose(r -> {
+        return send.apply(h).thenCompose(r -> {
             if (r.result() == ResultCode.READONLY) {
-                return reload().thenCompose(v -> writePart(idx, inObj, slice, durable));
+                return reload().thenCompose(v -> writePart(idx, inObj, length, durable, send));
             }
             if (!r.ok()) {
                 throw new SheepdogException(h.opcode(), r.result());
@@ -352,7 +385,7 @@ public final class VdiHandle implements AutoCloseable {
     }
 
     /** Runs {@code op} after every earlier operation on the same object. */
-    private <T> CompletableFuture<T> inOrder(long idx, java.util.function.Supplier<CompletionStage<T>> op) {
+    private <T> CompletableFuture<T> inOrder(long idx, Supplier<CompletionStage<T>> op) {
         CompletableFuture<T> result = new CompletableFuture<>();
         CompletableFuture<Void> mine = result.handle((r, e) -> (Void) null);
         CompletableFuture<Void> before = objectTails.put(idx, mine);

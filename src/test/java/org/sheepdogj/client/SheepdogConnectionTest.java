@@ -21,6 +21,7 @@ import org.apache.pekko.util.ByteString;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.sheepdogj.protocol.Flags;
 import org.sheepdogj.protocol.Oid;
@@ -111,6 +112,46 @@ class SheepdogConnectionTest {
                 into.get(got);
                 assertArrayEquals(expected, got, "from the object's middle, over a boundary, into a hole");
             }
+            c.await(vdi.closeAsync());
+        }
+    }
+
+    @Test
+    @Timeout(60)
+    void writesLeaveFromTheCallersBufferWithinAnObjectAndFromACopyElsewhere() throws Exception {
+        try (SheepdogConnection c = driven()) {
+            VdiHandle vdi = c.await(VdiHandle.open(c, "disk", 0, ""));
+            c.await(vdi.write(0, ByteString.fromArrayUnsafe(new byte[4 << 20])));
+            RequestChannel wholeRequests = c::submit;
+            VdiHandle copying = c.await(VdiHandle.open(wholeRequests, "disk", 0, ""));
+            int length = 512 << 10;
+            byte[] expected = new byte[13 << 20];
+            List<CompletableFuture<Void>> writes = new ArrayList<>();
+            // Within object 0, over the boundary into a new object 1, within new objects; none overlaps another.
+            long[][] offsets = {{4096, (4 << 20) - (256 << 10), (8 << 20) + 4096}, {(1 << 20) + 8192,
+                (2 << 20) + 8192, 12 << 20}};
+            List<VdiHandle> handles = List.of(vdi, copying);
+            for (int i = 0; i < handles.size(); i++) {
+                for (long offset : offsets[i]) {
+                    byte[] data = randomBytes(length, (int) offset);
+                    System.arraycopy(data, 0, expected, (int) offset, length);
+                    writes.add(handles.get(i).write(offset, ByteBuffer.allocateDirect(length).put(data).flip(), false)
+                            .toCompletableFuture());
+                }
+            }
+            byte[] data = randomBytes(length, 3);
+            System.arraycopy(data, 0, expected, 3 << 20, length);
+            ByteBuffer from = ByteBuffer.allocateDirect(length + 100).position(100).put(data).position(100);
+            ByteBuffer before = from.duplicate();
+            writes.add(vdi.write(3 << 20, from, false).toCompletableFuture());
+            assertEquals(before, from, "the buffer's position and limit stay");
+            for (CompletableFuture<Void> w : writes) {
+                c.await(w);
+            }
+            assertEquals(before, from, "the buffer's position and limit stay once it is sent");
+            VdiHandle reader = c.await(VdiHandle.open(c, "disk", 0, ""));
+            assertArrayEquals(expected, c.await(reader.read(0, expected.length)).toArray(),
+                    "within one object, over a boundary, into new objects");
             c.await(vdi.closeAsync());
         }
     }
