@@ -168,7 +168,7 @@ public final class VdiHandle implements AutoCloseable {
         List<CompletableFuture<Long>> parts = new ArrayList<>();
         forEachPart(offset, data.size(), (idx, inObj, n, pos) -> {
             ByteString slice = data.slice(pos, pos + n);
-            if (index[(int) idx] == vid() && !objectTails.containsKey(idx)) {
+            if (ownAndSettled(idx)) {
                 parts.add(writePart(idx, inObj, n, durable, sending(slice)).toCompletableFuture());
             } else {
                 parts.add(inOrder(idx, () -> writePart(idx, inObj, n, durable, sending(slice))));
@@ -195,20 +195,25 @@ public final class VdiHandle implements AutoCloseable {
      * does, from a copy.
      */
     public CompletionStage<Void> write(long offset, ByteBuffer data, boolean durable) {
-        if (readOnly || !withinOneOwnObject(offset, data.remaining())) {
-            return write(offset, ByteString.fromByteBuffer(data.duplicate()), durable);
+        if (!readOnly) {
+            checkRange(offset, data.remaining());
+            if (withinOneOwnObject(offset, data.remaining())) {
+                return overwrite(offset / objectSize(), offset % objectSize(), data.remaining(), durable,
+                        h -> channel.submitFrom(h, data));
+            }
         }
-        return overwrite(offset / objectSize(), offset % objectSize(), data.remaining(), durable,
-                h -> channel.submitFrom(h, data));
+        return write(offset, ByteString.fromByteBuffer(data.duplicate()), durable);
     }
 
-    /**
-     * Whether the range lies in the VDI, within one object that this VDI holds and that no creation is still writing.
-     */
+    /** Whether a range of the VDI lies within one object {@link #ownAndSettled}. */
     private boolean withinOneOwnObject(long offset, int length) {
         long idx = offset / objectSize();
-        return offset >= 0 && length > 0 && offset + length <= size() && (offset + length - 1) / objectSize() == idx
-                && index[(int) idx] == vid() && !objectTails.containsKey(idx);
+        return length > 0 && (offset + length - 1) / objectSize() == idx && ownAndSettled(idx);
+    }
+
+    /** Whether this VDI holds the object and no creation of it is still writing. */
+    private boolean ownAndSettled(long idx) {
+        return index[(int) idx] == vid() && !objectTails.containsKey(idx);
     }
 
     /** The common case of a write within one object this VDI already holds: one WRITE_OBJ, nothing else. */
