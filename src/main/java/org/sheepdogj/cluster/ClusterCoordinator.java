@@ -102,6 +102,7 @@ public final class ClusterCoordinator extends AbstractBehavior<ClusterCoordinato
     private int gathered;
     private final Map<NodeId, Integer> recovered = new HashMap<>();
     private String lastBroadcast = "";
+    private List<SdNode> unformattedMembers = List.of();
 
     private ClusterCoordinator(ActorContext<Command> ctx, TimerScheduler<Command> timers) {
         super(ctx);
@@ -206,6 +207,10 @@ public final class ClusterCoordinator extends AbstractBehavior<ClusterCoordinato
         }
         List<SdNode> members = currentMembers();
         if (!config.formatted()) {
+            if (!members.equals(unformattedMembers)) {
+                unformattedMembers = members;
+                getContext().getLog().info("cluster: not formatted yet; members {}", labels(members, Set.of()));
+            }
             broadcastIfChanged(0, 0, withVnodes(members), ClusterInfo.STATUS_WAIT, false);
             return this;
         }

@@ -18,6 +18,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
+import org.sheepdogj.testing.Ports;
+
 /** Runs dog inside the test's JVM, on a terminal of byte buffers, as an operator's shell would run it. */
 final class DogConsole {
     private DogConsole() {
@@ -63,16 +65,7 @@ final class DogConsole {
      * width, so a port of the same width keeps every column where the recording has it.
      */
     static int fourDigitPort() {
-        int first = 7100 + (int) (Math.random() * 2800);
-        for (int i = 0; i < 2900; i++) {
-            int port = 7100 + (first - 7100 + i) % 2900;
-            try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
-                return s.getLocalPort();
-            } catch (IOException busy) {
-                // taken: the next one
-            }
-        }
-        throw new IllegalStateException("no free port from 7100 to 9999");
+        return Ports.freeFrom(7100, 10_000, 7100 + (int) (Math.random() * 2900));
     }
 
     /** Removes a test's temporary directory and everything in it. */

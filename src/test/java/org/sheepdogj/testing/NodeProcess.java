@@ -111,6 +111,16 @@ public final class NodeProcess implements AutoCloseable {
         return log;
     }
 
+    /** The last {@code lines} lines the node logged, for a failure's message. */
+    public String logTail(int lines) {
+        try {
+            List<String> all = Files.readAllLines(log);
+            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+        } catch (IOException e) {
+            return "(no log: " + e + ")";
+        }
+    }
+
     public SheepdogConnection connect() {
         try {
             return new SheepdogConnection("127.0.0.1", port);

@@ -1,6 +1,7 @@
 package org.sheepdogj.testing;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
@@ -11,7 +12,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 import org.sheepdogj.client.SheepdogConnection;
 import org.sheepdogj.protocol.Opcode;
@@ -75,25 +78,38 @@ public final class ProcessCluster implements AutoCloseable {
     public record Members(int epoch, List<Integer> ports) {
     }
 
-    /** Waits until every node of {@code expected} lists exactly them, in one epoch. */
+    /**
+     * Waits until every node of {@code expected} lists exactly them, in one epoch. On a timeout the message says what
+     * each node listed last and ends with its log's last lines.
+     */
     public static void awaitMembers(List<NodeProcess> expected, Duration timeout) {
         Set<Integer> ports = new HashSet<>();
         expected.forEach(n -> ports.add(n.port()));
-        await(timeout, "members " + ports, () -> {
+        Map<Integer, String> views = new TreeMap<>();
+        await(timeout, () -> "members " + ports + "; last listed " + views + logTails(expected), () -> {
             Set<Integer> epochs = new HashSet<>();
+            boolean all = true;
             for (NodeProcess n : expected) {
                 try {
                     Members m = members(n);
-                    if (!new HashSet<>(m.ports()).equals(ports)) {
-                        return false;
-                    }
+                    views.put(n.port(), m.ports() + " at epoch " + m.epoch());
+                    all &= new HashSet<>(m.ports()).equals(ports);
                     epochs.add(m.epoch());
-                } catch (IOException e) {
-                    return false;
+                } catch (IOException | UncheckedIOException e) {
+                    views.put(n.port(), e.toString());
+                    all = false;
                 }
             }
-            return epochs.size() == 1;
+            return all && epochs.size() == 1;
         });
+    }
+
+    private static String logTails(List<NodeProcess> nodes) {
+        StringBuilder out = new StringBuilder();
+        for (NodeProcess n : nodes) {
+            out.append("\n--- last lines of ").append(n.log()).append(" ---\n").append(n.logTail(20));
+        }
+        return out.toString();
     }
 
     /** STAT_CLUSTER answers SUCCESS on every node of {@code nodes}. */
@@ -130,6 +146,11 @@ public final class ProcessCluster implements AutoCloseable {
     }
 
     public static void await(Duration timeout, String what, BooleanSupplier condition) {
+        await(timeout, () -> what, condition);
+    }
+
+    /** As {@link #await(Duration, String, BooleanSupplier)}, with {@code what} told at the timeout, from its state. */
+    public static void await(Duration timeout, Supplier<String> what, BooleanSupplier condition) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             if (condition.getAsBoolean()) {
@@ -137,7 +158,7 @@ public final class ProcessCluster implements AutoCloseable {
             }
             NodeProcess.sleep(250);
         }
-        throw new AssertionError("timed out waiting for " + what);
+        throw new AssertionError("timed out waiting for " + what.get());
     }
 
     @Override
