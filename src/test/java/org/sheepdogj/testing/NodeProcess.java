@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -114,7 +115,8 @@ public final class NodeProcess implements AutoCloseable {
     /** The last {@code lines} lines the node logged, for a failure's message. */
     public String logTail(int lines) {
         try {
-            List<String> all = Files.readAllLines(log);
+            // decoded with replacement: a line cut in the middle of a character must not hide the others
+            List<String> all = new String(Files.readAllBytes(log), StandardCharsets.UTF_8).lines().toList();
             return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
         } catch (IOException e) {
             return "(no log: " + e + ")";
