@@ -22,7 +22,6 @@ import org.sheepdogj.client.VdiHandle;
 import org.sheepdogj.protocol.Oid;
 import org.sheepdogj.protocol.SdNode;
 import org.sheepdogj.testing.Ports;
-import org.sheepdogj.testing.ProcessCluster;
 import org.sheepdogj.testing.TestNode;
 
 /**
@@ -53,8 +52,7 @@ class GatewayAndCopiesTest {
                 nodes.add(TestNode.start(dir.resolve("node" + i), cfg));
             }
             TestNode gateway = nodes.get(3);
-            ProcessCluster.await(Duration.ofSeconds(60), "4 members", () ->
-                    nodes.stream().allMatch(n -> n.node().clusterState().current().nodes().size() == 4));
+            TestNode.awaitMembers(nodes, 4, Duration.ofSeconds(60));
             Map<String, Integer> copiesOf = Map.of("one", 1, "three", 3, "deflt", 0);
             byte[] data = new byte[3 << 20];
             new Random(3).nextBytes(data);

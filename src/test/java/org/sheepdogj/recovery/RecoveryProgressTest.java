@@ -51,7 +51,7 @@ class RecoveryProgressTest {
             for (int i = 0; i < 2; i++) {
                 nodes.add(start(i, seed, 0));
             }
-            ProcessCluster.await(Duration.ofSeconds(60), "2 members", () -> members(nodes, 2));
+            TestNode.awaitMembers(nodes, 2, Duration.ofSeconds(60));
             byte[] data = new byte[OBJECTS << 22];
             new Random(5).nextBytes(data);
             try (SheepdogConnection c = nodes.get(0).connect()) {
@@ -63,7 +63,7 @@ class RecoveryProgressTest {
             }
             TestNode joiner = start(2, seed, 1);
             nodes.add(joiner);
-            ProcessCluster.await(Duration.ofSeconds(60), "3 members", () -> members(nodes, 3));
+            TestNode.awaitMembers(nodes, 3, Duration.ofSeconds(60));
             try (SheepdogConnection c = joiner.connect()) {
                 ProcessCluster.await(Duration.ofSeconds(30), "recovery listed", () -> state(c).total() > 0);
                 State slow = state(c);
@@ -104,10 +104,6 @@ class RecoveryProgressTest {
             cfg.put("sheepdog.recovery.interval", "1s");
         }
         return TestNode.start(dir.resolve("node" + i), cfg);
-    }
-
-    private static boolean members(List<TestNode> nodes, int n) {
-        return nodes.stream().allMatch(t -> t.node().clusterState().current().nodes().size() == n);
     }
 
     private record State(boolean inRecovery, long finished, long total) {
