@@ -175,7 +175,7 @@ public final class SheepdogConnection implements RequestChannel, Closeable {
      */
     @Override
     public CompletionStage<Response> submitFrom(RequestHeader header, ByteBuffer data) {
-        return call(withFreshId(new Request(header, null)), null, data.duplicate());
+        return call(withFreshId(Request.of(header)), null, data.duplicate());
     }
 
     private Request withFreshId(Request request) {

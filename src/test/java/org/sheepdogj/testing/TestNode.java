@@ -63,9 +63,13 @@ public final class TestNode implements AutoCloseable {
 
     /** Waits until each of {@code nodes} has {@code count} members in its cluster view; says what each has if not. */
     public static void awaitMembers(List<TestNode> nodes, int count, Duration timeout) {
-        ProcessCluster.await(timeout, () -> count + " members; each node's view: " + nodes.stream()
-                        .map(t -> t.port() + "=" + t.node().clusterState().current().nodes().size()).toList(),
-                () -> nodes.stream().allMatch(t -> t.node().clusterState().current().nodes().size() == count));
+        ProcessCluster.await(timeout, () -> count + " members; each node's view: "
+                + nodes.stream().map(t -> t.port() + "=" + t.memberCount()).toList(),
+                () -> nodes.stream().allMatch(t -> t.memberCount() == count));
+    }
+
+    private int memberCount() {
+        return node.clusterState().current().nodes().size();
     }
 
     @Override
