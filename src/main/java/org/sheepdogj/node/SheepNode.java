@@ -3,6 +3,7 @@ package org.sheepdogj.node;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -29,6 +30,7 @@ import org.sheepdogj.cluster.ClusterManager;
 import org.sheepdogj.cluster.ClusterService;
 import org.sheepdogj.cluster.ClusterState;
 import org.sheepdogj.cluster.ClusterView;
+import org.sheepdogj.cluster.PeerAddresses;
 import org.sheepdogj.gateway.NodeControl;
 import org.sheepdogj.gateway.RequestDispatcher;
 import org.sheepdogj.gateway.SheepdogServer;
@@ -152,7 +154,7 @@ public final class SheepNode implements NodeControl {
                 NBD_MAX_REQUEST, settings.connectionBytes());
         this.management = new Management(system, new NodeSources(clusterState, store.objects(), server,
                 recoveryRequests, tracker::pendingCount, table, objects), metrics);
-        joinCluster(settings);
+        joinCluster(settings, onDisk.formatted());
         system.getWhenTerminated().whenComplete((d, e) -> {
             boolean downed = CoordinatedShutdown.get(system).getShutdownReason()
                     .filter(r -> r instanceof CoordinatedShutdown.ClusterDowningReason$).isPresent();
@@ -258,21 +260,49 @@ public final class SheepNode implements NodeControl {
                         + "pekko.remote.artery.bind.port = " + s.clusterPort() + "\n");
     }
 
-    private void joinCluster(NodeSettings s) {
+    /**
+     * Joins the cluster through {@code --join} and, once formatted, through the members the store remembers. A node
+     * without {@code --join} lists itself first: Pekko's first seed node joins the others' cluster when one of them
+     * answers, and forms the cluster itself only when none does (the whole cluster starting).
+     */
+    private void joinCluster(NodeSettings s, boolean formatted) {
         Cluster cluster = Cluster.get(system);
-        if (s.join().isEmpty()) {
-            cluster.manager().tell(Join.create(cluster.selfMember().address()));
+        system.systemActorOf(PeerAddresses.recorder(store), "peer-addresses",
+                DispatcherSelector.fromConfig("sheepdog.io-dispatcher"));
+        Address self = cluster.selfMember().address();
+        List<String> remembered = formatted ? store.readPeers() : List.of();
+        if (s.join().isEmpty() && remembered.isEmpty()) {
+            cluster.manager().tell(Join.create(self));
             return;
         }
-        List<Address> seeds = s.join().stream().map(hp -> {
-            int colon = hp.lastIndexOf(':');
-            if (colon < 0) {
-                throw new StartupException("--join wants HOST:CLUSTER_PORT, not '" + hp + "'");
+        List<Address> seeds = new ArrayList<>();
+        if (s.join().isEmpty()) {
+            seeds.add(self);
+        }
+        for (String hp : concat(s.join(), remembered)) {
+            Address a = seedAddress(hp);
+            if (!a.equals(self) && !seeds.contains(a)) {
+                seeds.add(a);
             }
-            return new Address("pekko", system.name(), hp.substring(0, colon),
-                    Integer.parseInt(hp.substring(colon + 1)));
-        }).toList();
+        }
+        if (!remembered.isEmpty()) {
+            log.info("node {}: looking for its cluster at {}", clusterState.current().self().nid(), remembered);
+        }
         cluster.manager().tell(new JoinSeedNodes(seeds));
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
+    }
+
+    private Address seedAddress(String hp) {
+        int colon = hp.lastIndexOf(':');
+        if (colon < 0) {
+            throw new StartupException("--join wants HOST:CLUSTER_PORT, not '" + hp + "'");
+        }
+        return new Address("pekko", system.name(), hp.substring(0, colon), Integer.parseInt(hp.substring(colon + 1)));
     }
 
     public ActorSystem<Void> system() {

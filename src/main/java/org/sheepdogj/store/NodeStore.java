@@ -6,6 +6,7 @@ import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -21,9 +22,11 @@ import org.sheepdogj.protocol.SdNode;
 
 /**
  * A node's store directory: {@code obj/} (the objects), {@code config} (the cluster's format), {@code epoch/%08d}
- * (the membership of every epoch and when it began). One process at a time: the directory is locked while open.
+ * (the membership of every epoch and when it began), {@code peers} (where the other members were last seen). One
+ * process at a time: the directory is locked while open.
  */
 public final class NodeStore implements AutoCloseable {
+    private static final String PEERS = "peers";
     private final Path root;
     private final Path epochDir;
     private final ObjectStore objects;
@@ -144,6 +147,22 @@ public final class NodeStore implements AutoCloseable {
                 throw StoreException.of("remove epoch " + e, ex);
             }
         }
+    }
+
+    /** The cluster addresses ({@code HOST:PORT}) of the other members this node last saw, one per line. */
+    public List<String> readPeers() {
+        try {
+            return Files.readAllLines(root.resolve(PEERS), StandardCharsets.UTF_8).stream()
+                    .filter(l -> !l.isBlank()).toList();
+        } catch (NoSuchFileException e) {
+            return List.of();
+        } catch (IOException e) {
+            throw StoreException.of("read peers", e);
+        }
+    }
+
+    public void writePeers(List<String> peers) {
+        writeAtomically(root.resolve(PEERS), String.join("\n", peers).getBytes(StandardCharsets.UTF_8));
     }
 
     private void writeAtomically(Path target, byte[] bytes) {

@@ -18,6 +18,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.pekko.util.ByteString;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -36,7 +37,8 @@ import org.sheepdogj.testing.ProcessCluster;
 /**
  * Nothing acknowledged is lost when nodes die: a client writes continuously through one node while another is killed
  * with SIGKILL; every acknowledged write then reads back identical through every surviving node, full redundancy
- * returns, the dead node rejoins with its old store, and after a second node dies the data is still all there.
+ * returns, the dead node rejoins with its old store, and after a second node dies the data is still all there. The
+ * first node, which formed the cluster, rejoins it after a kill as the others do.
  */
 class NodeFailureTest {
     private static final int SLOT = 64 * 1024;
@@ -103,6 +105,37 @@ class NodeFailureTest {
                             "VDI operations work once the node hosting the coordinators is gone");
                 }
             }
+        }
+    }
+
+    /**
+     * The first node, started without --join, finds its cluster again after SIGKILL: it looks for it through the
+     * members its store remembers instead of forming a cluster of its own, and serves what was written meanwhile.
+     */
+    @Test
+    void firstNodeRejoinsItsClusterAfterKill() throws Exception {
+        try (ProcessCluster cluster = new ProcessCluster(dir, 3).start()) {
+            NodeProcess first = cluster.node(0);
+            try (SheepdogConnection c = first.connect()) {
+                get(Sheepdog.format(c, 2, 0));
+                get(Sheepdog.createVdi(c, "disk", VDI_SIZE));
+            }
+            ProcessCluster.awaitRunning(cluster.alive(), Duration.ofSeconds(60));
+            writeSlot(first, 1);
+
+            first.kill9();
+            ProcessCluster.awaitMembers(cluster.alive(), Duration.ofSeconds(90));
+            writeSlot(cluster.node(1), 2);
+
+            first.start();
+            ProcessCluster.awaitMembers(cluster.alive(), Duration.ofSeconds(90));
+            verifyEverywhere(cluster.alive(), Set.of(1, 2));
+        }
+    }
+
+    private static void writeSlot(NodeProcess n, int slot) throws Exception {
+        try (SheepdogConnection c = n.connect(); VdiHandle h = get(VdiHandle.open(c, "disk", 0, ""))) {
+            get(h.write((long) slot * SLOT, ByteString.fromArrayUnsafe(content(slot))));
         }
     }
 
