@@ -270,8 +270,9 @@ final class NbdConnection extends GraphStage<FlowShape<ByteString, ByteString>> 
                 busy = false;
                 if (err != null) {
                     int result = SheepdogException.resultOf(err);
-                    refuseExport(option, "no such export: '" + name + "' (" + (result > 0
-                            ? ResultCode.describe(result) : err.getMessage()) + ")");
+                    String why = result > 0 ? ResultCode.describe(result) : err.getMessage();
+                    refuseExport(option, (result == ResultCode.NO_VDI || result == ResultCode.NO_TAG
+                            ? "no such export: '" : "export not available now: '") + name + "' (" + why + ")");
                 } else if (infoOnly) {
                     describe(option, e, name);
                     optionReply(option, Nbd.REP_ACK, ByteString.emptyByteString());
@@ -298,6 +299,7 @@ final class NbdConnection extends GraphStage<FlowShape<ByteString, ByteString>> 
                 log.info("NBD client {}: {}; closing", peer, why);
                 finish();
             } else {
+                log.info("NBD client {}: {}", peer, why);
                 optionReply(option, Nbd.REP_ERR_UNKNOWN, text(why));
             }
         }

@@ -5,7 +5,9 @@ import java.nio.ByteOrder;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 
 import org.apache.pekko.actor.typed.ActorRef;
@@ -22,6 +24,7 @@ import org.apache.pekko.util.ByteString;
 import org.sheepdogj.cluster.ClusterState;
 import org.sheepdogj.cluster.ClusterView;
 import org.sheepdogj.peer.ObjectIo;
+import org.sheepdogj.protocol.ClusterFlags;
 import org.sheepdogj.protocol.Inode;
 import org.sheepdogj.protocol.Limits;
 import org.sheepdogj.protocol.Names;
@@ -43,6 +46,12 @@ import org.slf4j.LoggerFactory;
 public final class VdiService {
     private static final Logger log = LoggerFactory.getLogger(VdiService.class);
     private static final Duration ASK_TIMEOUT = Duration.ofSeconds(120);
+    /**
+     * How long a lookup waits before it is asked again: VDI actors answer in milliseconds, or within a few seconds when
+     * their objects are being recovered; a question lost with a dead node gets its answer once the cluster has moved
+     * that node's actors (about 15 s), from the attempt that follows.
+     */
+    private static final Duration RETRY_AFTER = Duration.ofSeconds(10);
     private static final int NAME_ONLY = Names.FIELD_LEN;
     private static final int NAME_AND_TAG = 2 * Names.FIELD_LEN;
     /** A VDI actor whose state could not be read (its objects still being recovered) starts again, later. */
@@ -81,10 +90,45 @@ public final class VdiService {
     }
 
     private CompletionStage<Response> ask(String name, Function<ActorRef<VdiReply>, VdiEntity.Command> command) {
+        return ask(name, command, ASK_TIMEOUT);
+    }
+
+    private CompletionStage<Response> ask(String name, Function<ActorRef<VdiReply>, VdiEntity.Command> command,
+                                          Duration timeout) {
         long ctime = cluster.current().config().ctime();
         return sharding.entityRefFor(VdiEntity.TYPE_KEY, VdiEntity.entityId(ctime, name))
-                .ask(command::apply, ASK_TIMEOUT)
+                .ask(command::apply, timeout)
                 .thenApply(VdiReply::toResponse);
+    }
+
+    /**
+     * A question that may be asked twice (a lookup, or a LOCK_VDI where the cluster does not lock VDIs; a lock taken by
+     * a first attempt whose answer was lost would refuse the second) is asked again when it goes unanswered for a while: sharding
+     * delivers at most once, and a message sent to the node of the VDI's actor just as that node died is lost, where
+     * the client would otherwise wait the whole {@link #ASK_TIMEOUT}. Once the cluster has moved the actor, the next
+     * attempt reaches it.
+     */
+    private CompletionStage<Response> askAgainWhenLost(String name,
+                                                       Function<ActorRef<VdiReply>, VdiEntity.Command> command,
+                                                       long deadline) {
+        long left = deadline - System.nanoTime();
+        Duration attempt = Duration.ofNanos(Math.max(0, Math.min(left, RETRY_AFTER.toNanos())));
+        return ask(name, command, attempt).handle((response, error) -> {
+            if (error == null) {
+                return CompletableFuture.completedFuture(response);
+            }
+            if (isTimeout(error) && System.nanoTime() < deadline) {
+                log.info("VDI {}: no answer from its actor in {} s, asking again", Names.toUserText(name),
+                        attempt.toSeconds());
+                return askAgainWhenLost(name, command, deadline);
+            }
+            return CompletableFuture.<Response>failedFuture(error);
+        }).thenCompose(Function.identity());
+    }
+
+    private static boolean isTimeout(Throwable e) {
+        Throwable c = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+        return c instanceof TimeoutException;
     }
 
     /** NEW_VDI ({@code cluster_new_vdi}): defaults from the cluster, then create, clone or snapshot. */
@@ -121,8 +165,13 @@ public final class VdiService {
 
     /** GET_VDI_INFO and LOCK_VDI. */
     public CompletionStage<Response> lookup(Request req, boolean lock) {
-        return withNameAndTag(req, (name, tag) -> ask(name, r -> new VdiEntity.Lookup(tag, req.header().snapId(),
-                lock, req.header().lockType(), self, r)));
+        return withNameAndTag(req, (name, tag) -> {
+            Function<ActorRef<VdiReply>, VdiEntity.Command> lookup = r -> new VdiEntity.Lookup(tag,
+                    req.header().snapId(), lock, req.header().lockType(), self, r);
+            boolean takesLock = lock && (cluster.current().config().flags() & ClusterFlags.USE_LOCK) != 0;
+            return takesLock ? ask(name, lookup)
+                    : askAgainWhenLost(name, lookup, System.nanoTime() + ASK_TIMEOUT.toNanos());
+        });
     }
 
     /** DEL_VDI. */

@@ -2,6 +2,7 @@ package org.sheepdogj.nbd;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.sheepdogj.testing.Futures.get;
 
 import java.io.DataInputStream;
@@ -26,6 +27,7 @@ import org.sheepdogj.client.SheepdogConnection;
 import org.sheepdogj.client.VdiHandle;
 import org.sheepdogj.testing.Ports;
 import org.sheepdogj.testing.TestNode;
+import org.sheepdogj.testing.Tools;
 
 /**
  * What an NBD client can get wrong, in the handshake and in transmission: each gets an NBD error reply where the
@@ -165,6 +167,22 @@ class NbdBadInputTest {
             assertEquals(Nbd.REP_ERR_UNKNOWN, c.go("nosuchvdi"));
             assertEquals(Nbd.REP_ERR_UNKNOWN, c.go("disk@nosuchtag"));
             assertEquals(Nbd.REP_ACK, c.go("disk"), "the connection is still good");
+        }
+    }
+
+    /** What QEMU shows when it cannot open an export: a VDI that does not exist, or a node not serving yet. */
+    @Test
+    void aRefusedExportSaysWhy() {
+        String qemuImg = Tools.require("qemu-img", "qemu-utils");
+        Tools.Run missing = Tools.run(qemuImg, "info", "nbd://127.0.0.1:" + port + "/nosuchvdi");
+        assertTrue(missing.status() != 0 && missing.output().contains("no such export: 'nosuchvdi' (No VDI found)"),
+                missing.output());
+        int unformattedPort = Ports.free();
+        try (TestNode unformatted = TestNode.start(dir.resolve("unformatted"),
+                Map.of("sheepdog.nbd-port", unformattedPort))) {
+            Tools.Run waiting = Tools.run(qemuImg, "info", "nbd://127.0.0.1:" + unformattedPort + "/disk");
+            assertTrue(waiting.status() != 0 && waiting.output().contains(
+                    "export not available now: 'disk' (Waiting for cluster to be formatted)"), waiting.output());
         }
     }
 
