@@ -103,10 +103,10 @@ public final class VdiService {
 
     /**
      * A question that may be asked twice (a lookup, or a LOCK_VDI where the cluster does not lock VDIs; a lock taken by
-     * a first attempt whose answer was lost would refuse the second) is asked again when it goes unanswered for a while: sharding
-     * delivers at most once, and a message sent to the node of the VDI's actor just as that node died is lost, where
-     * the client would otherwise wait the whole {@link #ASK_TIMEOUT}. Once the cluster has moved the actor, the next
-     * attempt reaches it.
+     * a first attempt whose answer was lost would refuse the second) is asked again when it goes unanswered for a
+     * while: sharding delivers at most once, and a message sent to the node of the VDI's actor just as that node died
+     * is lost, where the client would otherwise wait the whole {@link #ASK_TIMEOUT}. Once the cluster has moved the
+     * actor, the next attempt reaches it.
      */
     private CompletionStage<Response> askAgainWhenLost(String name,
                                                        Function<ActorRef<VdiReply>, VdiEntity.Command> command,
