@@ -31,9 +31,9 @@ public final class PeerAddresses {
         return Behaviors.setup(ctx -> {
             Cluster cluster = Cluster.get(ctx.getSystem());
             cluster.subscriptions().tell(Subscribe.create(ctx.getSelf(), ClusterEvent.MemberEvent.class));
+            Address self = cluster.selfMember().address();
             List<String> written = new ArrayList<>(store.readPeers());
             return Behaviors.receiveMessage(event -> {
-                Address self = cluster.selfMember().address();
                 List<String> peers = new ArrayList<>();
                 cluster.state().getMembers().forEach(m -> {
                     if (m.status() == MemberStatus.up() && !m.address().equals(self)) {

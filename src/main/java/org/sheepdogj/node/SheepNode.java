@@ -10,6 +10,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
 
 import org.apache.pekko.actor.Address;
 import org.apache.pekko.actor.CoordinatedShutdown;
@@ -279,7 +280,7 @@ public final class SheepNode implements NodeControl {
         if (s.join().isEmpty()) {
             seeds.add(self);
         }
-        for (String hp : concat(s.join(), remembered)) {
+        for (String hp : Stream.concat(s.join().stream(), remembered.stream()).toList()) {
             Address a = seedAddress(hp);
             if (!a.equals(self) && !seeds.contains(a)) {
                 seeds.add(a);
@@ -289,12 +290,6 @@ public final class SheepNode implements NodeControl {
             log.info("node {}: looking for its cluster at {}", clusterState.current().self().nid(), remembered);
         }
         cluster.manager().tell(new JoinSeedNodes(seeds));
-    }
-
-    private static List<String> concat(List<String> a, List<String> b) {
-        List<String> all = new ArrayList<>(a);
-        all.addAll(b);
-        return all;
     }
 
     private Address seedAddress(String hp) {
