@@ -188,17 +188,31 @@ public final class ClusterCoordinator extends AbstractBehavior<ClusterCoordinato
     private boolean membershipSettled() {
         Set<Address> up = new HashSet<>();
         Cluster.get(getContext().getSystem()).state().getMembers().forEach(m -> {
-            if (m.status() == MemberStatus.up() || m.status() == MemberStatus.weaklyUp()) {
+            if (m.status() == MemberStatus.up()) {
                 up.add(m.address());
             }
         });
-        Set<Address> known = new HashSet<>();
-        Address selfAddress = Cluster.get(getContext().getSystem()).selfMember().address();
-        for (ActorRef<ClusterManager.Command> m : managers.keySet()) {
-            Address a = m.path().address();
-            known.add(a.hasLocalScope() ? selfAddress : a);
-        }
+        Set<Address> known = managers.keySet().stream().map(this::addressOf).collect(Collectors.toSet());
         return !managers.isEmpty() && known.containsAll(up);
+    }
+
+    /**
+     * Members Pekko's split-brain resolver does not count yet (Joining). A node joins an epoch, and holds replicas,
+     * only once it is Up: counted by us and not by the resolver, it let the survivors of a kill down themselves.
+     */
+    private Set<Address> notYetUp() {
+        Set<Address> joining = new HashSet<>();
+        Cluster.get(getContext().getSystem()).state().getMembers().forEach(m -> {
+            if (m.status() == MemberStatus.joining() || m.status() == MemberStatus.weaklyUp()) {
+                joining.add(m.address());
+            }
+        });
+        return joining;
+    }
+
+    private Address addressOf(ActorRef<ClusterManager.Command> manager) {
+        Address a = manager.path().address();
+        return a.hasLocalScope() ? Cluster.get(getContext().getSystem()).selfMember().address() : a;
     }
 
     private Behavior<Command> reconcile() {
@@ -244,7 +258,9 @@ public final class ClusterCoordinator extends AbstractBehavior<ClusterCoordinato
     }
 
     private List<SdNode> currentMembers() {
-        return managers.values().stream().map(ClusterManager.LocalState::self).sorted().toList();
+        Set<Address> notYetUp = notYetUp();
+        return managers.entrySet().stream().filter(e -> !notYetUp.contains(addressOf(e.getKey())))
+                .map(e -> e.getValue().self()).sorted().toList();
     }
 
     /** With AUTO_VNODES a node's share follows its space ({@code recalculate_vnodes}); gateways get none. */

@@ -2,6 +2,7 @@ package org.sheepdogj.cluster;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.sheepdogj.testing.Futures.get;
 
@@ -16,13 +17,17 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 import org.apache.pekko.util.ByteString;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sheepdogj.client.Sheepdog;
 import org.sheepdogj.client.SheepdogConnection;
 import org.sheepdogj.client.VdiHandle;
+import org.sheepdogj.testing.ManagementHttp;
 import org.sheepdogj.testing.NodeProcess;
+import org.sheepdogj.testing.Ports;
 import org.sheepdogj.testing.ProcessCluster;
 
 /**
@@ -78,6 +83,61 @@ class PartitionTest {
             System.out.printf("partition: %d writes acknowledged by the majority, %d by the isolated node before "
                     + "it was cut off%n", viaMajority.acked.size(), viaIsolated.acked.size());
         }
+    }
+
+    /**
+     * A node that joins while a member is cut off cannot be Up in Pekko until that member is back or downed, and until
+     * then the split-brain resolver does not count it. Listed as a member before that (holding replicas), it made the
+     * nodes that survived a kill of the first node down themselves. The resolver is slowed here so that the cut-off
+     * member is neither downed nor back while the joining node waits, longer than Pekko's 7 s for WeaklyUp.
+     */
+    @Test
+    void aNodeJoiningWhileAMemberIsCutOffIsListedOnlyOnceUp() throws Exception {
+        List<String> slowResolver = List.of("-Dpekko.cluster.split-brain-resolver.stable-after=120s");
+        try (ProcessCluster cluster = new ProcessCluster(dir, 3, true).withJvmOptions(slowResolver).start()) {
+            NodeProcess first = cluster.node(0);
+            try (SheepdogConnection c = first.connect()) {
+                get(Sheepdog.format(c, 2, 0));
+            }
+            ProcessCluster.awaitRunning(cluster.alive(), Duration.ofSeconds(60));
+            ManagementHttp http = new ManagementHttp(first.httpPort());
+            NodeProcess cutOff = cluster.node(2);
+            cutOff.signal("STOP");
+            ProcessCluster.await(Duration.ofSeconds(60), "the frozen node unreachable",
+                    () -> http.json("/cluster/members").get("unreachable").size() == 1);
+
+            try (NodeProcess joining = new NodeProcess(dir.resolve("joining"), Ports.free(), Ports.free(),
+                    List.of("-z", "4", "--join", "127.0.0.1:" + first.clusterPort())).withJvmOptions(slowResolver)) {
+                joining.start();
+                String address = "pekko://sheepdog@127.0.0.1:" + joining.clusterPort();
+                long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+                Set<String> statuses = new HashSet<>();
+                while (System.nanoTime() < until) {
+                    List<Integer> listed = ProcessCluster.members(first).ports();
+                    String status = pekkoStatus(http, address);
+                    statuses.add(status);
+                    assertFalse(listed.contains(joining.port()), "listed " + listed + " with the joining node "
+                            + status + " in Pekko while a member is cut off");
+                    Thread.sleep(250);
+                }
+                assertTrue(statuses.contains("Joining"), "Pekko saw the node join: " + statuses);
+
+                cutOff.signal("CONT");
+                List<NodeProcess> all = List.of(first, cluster.node(1), cutOff, joining);
+                ProcessCluster.awaitMembers(all, Duration.ofSeconds(90));
+                assertEquals("Up", pekkoStatus(http, address));
+            }
+        }
+    }
+
+    /** The member's status as Pekko Management reports it, or "absent". */
+    private static String pekkoStatus(ManagementHttp http, String address) {
+        for (JsonNode m : http.json("/cluster/members").get("members")) {
+            if (m.get("node").asText().equals(address)) {
+                return m.get("status").asText();
+            }
+        }
+        return "absent";
     }
 
     private static byte[] content(String vdi, int slot) {

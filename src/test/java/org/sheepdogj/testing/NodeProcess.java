@@ -25,6 +25,7 @@ public final class NodeProcess implements AutoCloseable {
     private final int httpPort;
     private final List<String> extraArgs;
     private final Path log;
+    private final List<String> jvmOptions = new ArrayList<>();
     private Process process;
 
     public NodeProcess(Path store, int port, int clusterPort, List<String> extraArgs) {
@@ -59,6 +60,12 @@ public final class NodeProcess implements AutoCloseable {
         return p;
     }
 
+    /** Options for the node's JVM, such as {@code -D} overrides of its configuration, from the next start on. */
+    public NodeProcess withJvmOptions(List<String> options) {
+        jvmOptions.addAll(options);
+        return this;
+    }
+
     public static Path jar() {
         Path jar = Path.of(System.getProperty("sheep.jar", "target/sheep.jar"));
         if (!Files.isRegularFile(jar)) {
@@ -70,7 +77,9 @@ public final class NodeProcess implements AutoCloseable {
     /** Starts (or starts again) the node and waits until its sheepdog port accepts connections. */
     public void start() {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m", "-jar", jar().toString(), "--store", store.toString(), "-p", String.valueOf(port), "-b",
+                "-Xmx512m"));
+        cmd.addAll(jvmOptions);
+        cmd.addAll(List.of("-jar", jar().toString(), "--store", store.toString(), "-p", String.valueOf(port), "-b",
                 "127.0.0.1", "--cluster-port", String.valueOf(clusterPort), "--nbd-port", "0", "--http-port",
                 String.valueOf(httpPort)));
         cmd.addAll(extraArgs);

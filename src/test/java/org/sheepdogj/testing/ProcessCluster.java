@@ -58,6 +58,12 @@ public final class ProcessCluster implements AutoCloseable {
         return this;
     }
 
+    /** JVM options for every node (see {@link NodeProcess#withJvmOptions}); call before {@link #start()}. */
+    public ProcessCluster withJvmOptions(List<String> options) {
+        nodes.forEach(n -> n.withJvmOptions(options));
+        return this;
+    }
+
     public NodeProcess node(int i) {
         return nodes.get(i);
     }
