@@ -54,8 +54,8 @@ public final class VdiEntity extends DurableStateBehavior<VdiEntity.Command, Fam
         ActorRef<VdiReply> replyTo();
     }
 
-    /** GET_VDI_INFO and LOCK_VDI. */
-    public record Lookup(String tag, int snapId, boolean lock, int lockType, NodeId requester,
+    /** GET_VDI_INFO and LOCK_VDI; {@code attempt} is the same each time one request is asked again. */
+    public record Lookup(String tag, int snapId, boolean lock, int lockType, NodeId requester, long attempt,
                          ActorRef<VdiReply> replyTo) implements Operation {
     }
 
@@ -188,11 +188,12 @@ public final class VdiEntity extends DurableStateBehavior<VdiEntity.Command, Fam
             return finished(ok, l.replyTo());
         }
         if (s.locked()) {
-            return finished(VdiReply.of(ResultCode.VDI_LOCKED), l.replyTo());
+            boolean askedAgain = l.attempt() == s.lockAttempt() && l.requester().equals(s.lockOwner());
+            return finished(askedAgain ? ok : VdiReply.of(ResultCode.VDI_LOCKED), l.replyTo());
         }
         int state = l.lockType() == 1 ? VdiStateEntry.SHARED : VdiStateEntry.LOCKED;
         log.info("VDI {}: {} locked by node {}", Names.toUserText(name), hex(lk.vid()), l.requester());
-        return registryPut(List.of(s.withLock(state, l.requester()))).thenApply(v -> new Finished(null, ok,
+        return registryPut(List.of(s.withLock(state, l.requester(), l.attempt()))).thenApply(v -> new Finished(null, ok,
                 l.replyTo()));
     }
 
@@ -200,7 +201,7 @@ public final class VdiEntity extends DurableStateBehavior<VdiEntity.Command, Fam
         VdiState s = vc.table().get(r.vid()).orElse(null);
         if (locking() && s != null && s.locked()) {
             log.info("VDI {}: {} unlocked", Names.toUserText(name), hex(r.vid()));
-            return registryPut(List.of(s.withLock(VdiStateEntry.UNLOCKED, null)))
+            return registryPut(List.of(s.withLock(VdiStateEntry.UNLOCKED, null, 0)))
                     .thenApply(v -> new Finished(null, VdiReply.of(ResultCode.SUCCESS), r.replyTo()));
         }
         return CompletableFuture.completedFuture(new Finished(null, VdiReply.of(ResultCode.SUCCESS), r.replyTo()));
@@ -274,7 +275,7 @@ public final class VdiEntity extends DurableStateBehavior<VdiEntity.Command, Fam
 
     private CompletionStage<Integer> allocate(NewVdi n, int markSnapshot) {
         VdiState template = new VdiState(0, name, false, false, true, n.copies(), n.copyPolicy(),
-                n.blockSizeShift(), n.baseVid(), VdiStateEntry.UNLOCKED, null);
+                n.blockSizeShift(), n.baseVid(), VdiStateEntry.UNLOCKED, null, 0);
         boolean recycle = (vc.cluster().current().config().flags() & ClusterFlags.RECYCLE_VID) != 0;
         CompletionStage<VdiRegistry.Allocated> a = AskPattern.ask(vc.registry(),
                 r -> new VdiRegistry.Allocate(name, template, markSnapshot, recycle, r), REGISTRY_TIMEOUT,

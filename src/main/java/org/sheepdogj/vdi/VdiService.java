@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 
@@ -24,7 +25,6 @@ import org.apache.pekko.util.ByteString;
 import org.sheepdogj.cluster.ClusterState;
 import org.sheepdogj.cluster.ClusterView;
 import org.sheepdogj.peer.ObjectIo;
-import org.sheepdogj.protocol.ClusterFlags;
 import org.sheepdogj.protocol.Inode;
 import org.sheepdogj.protocol.Limits;
 import org.sheepdogj.protocol.Names;
@@ -102,10 +102,10 @@ public final class VdiService {
     }
 
     /**
-     * A question that may be asked twice (a lookup, or a LOCK_VDI where the cluster does not lock VDIs; a lock taken by
-     * a first attempt whose answer was lost would refuse the second) is asked again when it goes unanswered for a
-     * while: sharding delivers at most once, and a message sent to the node of the VDI's actor just as that node died
-     * is lost, where the client would otherwise wait the whole {@link #ASK_TIMEOUT}. Once the cluster has moved the
+     * A question that may be asked twice (a lookup; a LOCK_VDI carries its attempt, so that the lock a first try took
+     * before its answer was lost is its own the second time) is asked again when it goes unanswered for a while:
+     * sharding delivers at most once, and a message sent to the node of the VDI's actor just as that node died is
+     * lost, where the client would otherwise wait the whole {@link #ASK_TIMEOUT}. Once the cluster has moved the
      * actor, the next attempt reaches it.
      */
     private CompletionStage<Response> askAgainWhenLost(String name,
@@ -165,13 +165,14 @@ public final class VdiService {
 
     /** GET_VDI_INFO and LOCK_VDI. */
     public CompletionStage<Response> lookup(Request req, boolean lock) {
-        return withNameAndTag(req, (name, tag) -> {
-            Function<ActorRef<VdiReply>, VdiEntity.Command> lookup = r -> new VdiEntity.Lookup(tag,
-                    req.header().snapId(), lock, req.header().lockType(), self, r);
-            boolean takesLock = lock && (cluster.current().config().flags() & ClusterFlags.USE_LOCK) != 0;
-            return takesLock ? ask(name, lookup)
-                    : askAgainWhenLost(name, lookup, System.nanoTime() + ASK_TIMEOUT.toNanos());
-        });
+        return lookup(req, lock, ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE));
+    }
+
+    /** A lookup that names its {@code attempt}: asked again with the same one, a lock it took is granted again. */
+    CompletionStage<Response> lookup(Request req, boolean lock, long attempt) {
+        return withNameAndTag(req, (name, tag) -> askAgainWhenLost(name, r -> new VdiEntity.Lookup(tag,
+                req.header().snapId(), lock, req.header().lockType(), self, attempt, r),
+                System.nanoTime() + ASK_TIMEOUT.toNanos()));
     }
 
     /** DEL_VDI. */

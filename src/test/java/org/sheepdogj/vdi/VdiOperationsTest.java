@@ -39,10 +39,7 @@ class VdiOperationsTest {
     @Test
     void locksWhenTheClusterIsFormattedWithLocking() throws Exception {
         try (TestNode node = TestNode.start(dir); SheepdogConnection c = node.connect()) {
-            byte[] store = "plain\0".getBytes();
-            RequestHeader fs = RequestHeader.cluster(Opcode.MAKE_FS, Flags.WRITE, store.length, 0, 1, 0,
-                    ClusterFlags.USE_LOCK, 0, 0);
-            assertEquals(ResultCode.SUCCESS, c.execute(new Request(fs, ByteString.fromArray(store))).result());
+            formatWithLocking(c);
             int vid = get(Sheepdog.createVdi(c, "locked", 16 << 20));
             assertEquals(ResultCode.SUCCESS, lock(c, "locked").result());
             assertEquals(ResultCode.VDI_LOCKED, lock(c, "locked").result(), "a second open is refused");
@@ -51,6 +48,24 @@ class VdiOperationsTest {
             assertEquals(ResultCode.SUCCESS, c.execute(Request.of(release)).result());
             assertEquals(VdiStateEntry.UNLOCKED, lockState(c, vid));
             assertEquals(ResultCode.SUCCESS, lock(c, "locked").result());
+        }
+    }
+
+    /**
+     * The gateway asks a LOCK_VDI again when no answer came (the VDI's actor was on a node that died): if the first try
+     * took the lock before its answer was lost, the lock is that request's own, not another client's.
+     */
+    @Test
+    void aLockRequestAskedAgainIsGrantedTheLockItTook() throws Exception {
+        try (TestNode node = TestNode.start(dir); SheepdogConnection c = node.connect()) {
+            formatWithLocking(c);
+            get(Sheepdog.createVdi(c, "vm", 16 << 20));
+            Request lock = lockRequest("vm");
+            VdiService vdis = node.node().vdis();
+            assertEquals(ResultCode.SUCCESS, get(vdis.lookup(lock, true, 42)).result());
+            assertEquals(ResultCode.SUCCESS, get(vdis.lookup(lock, true, 42)).result(), "the same request again");
+            assertEquals(ResultCode.VDI_LOCKED, get(vdis.lookup(lock, true, 43)).result(), "another request");
+            assertEquals(ResultCode.VDI_LOCKED, lock(c, "vm").result(), "another client");
         }
     }
 
@@ -123,10 +138,20 @@ class VdiOperationsTest {
         ProcessCluster.await(Duration.ofSeconds(30), n + " data objects", () -> dataObjects(node) == n);
     }
 
+    private static void formatWithLocking(SheepdogConnection c) throws IOException {
+        byte[] store = "plain\0".getBytes();
+        RequestHeader fs = RequestHeader.cluster(Opcode.MAKE_FS, Flags.WRITE, store.length, 0, 1, 0,
+                ClusterFlags.USE_LOCK, 0, 0);
+        assertEquals(ResultCode.SUCCESS, c.execute(new Request(fs, ByteString.fromArray(store))).result());
+    }
+
     private static Response lock(SheepdogConnection c, String name) throws IOException {
+        return c.execute(lockRequest(name));
+    }
+
+    private static Request lockRequest(String name) {
         RequestHeader h = RequestHeader.vdi(Opcode.LOCK_VDI, Flags.WRITE, 512, 0, 0, 0, 0, 0, 0, 0, 0);
-        ByteString payload = ByteString.fromArray(Names.field(name, 512));
-        return c.execute(new Request(h, payload));
+        return new Request(h, ByteString.fromArray(Names.field(name, 512)));
     }
 
     private static Response attr(SheepdogConnection c, byte[] attr, int flags) throws IOException {
