@@ -186,28 +186,20 @@ public final class ClusterCoordinator extends AbstractBehavior<ClusterCoordinato
 
     /** Every Up member has a manager we heard from: only then is the membership known. */
     private boolean membershipSettled() {
-        Set<Address> up = new HashSet<>();
-        Cluster.get(getContext().getSystem()).state().getMembers().forEach(m -> {
-            if (m.status() == MemberStatus.up()) {
-                up.add(m.address());
-            }
-        });
         Set<Address> known = managers.keySet().stream().map(this::addressOf).collect(Collectors.toSet());
-        return !managers.isEmpty() && known.containsAll(up);
+        return !managers.isEmpty() && known.containsAll(membersIn(MemberStatus.up()));
     }
 
-    /**
-     * Members Pekko's split-brain resolver does not count yet (Joining). A node joins an epoch, and holds replicas,
-     * only once it is Up: counted by us and not by the resolver, it let the survivors of a kill down themselves.
-     */
-    private Set<Address> notYetUp() {
-        Set<Address> joining = new HashSet<>();
+    /** The addresses of the members whose status is one of {@code statuses}, as this node's Pekko sees them. */
+    private Set<Address> membersIn(MemberStatus... statuses) {
+        Set<MemberStatus> wanted = Set.of(statuses);
+        Set<Address> found = new HashSet<>();
         Cluster.get(getContext().getSystem()).state().getMembers().forEach(m -> {
-            if (m.status() == MemberStatus.joining() || m.status() == MemberStatus.weaklyUp()) {
-                joining.add(m.address());
+            if (wanted.contains(m.status())) {
+                found.add(m.address());
             }
         });
-        return joining;
+        return found;
     }
 
     private Address addressOf(ActorRef<ClusterManager.Command> manager) {
@@ -257,8 +249,13 @@ public final class ClusterCoordinator extends AbstractBehavior<ClusterCoordinato
         return list.stream().filter(n -> !except.contains(n.nid())).map(n -> n.nid().label()).toList();
     }
 
+    /**
+     * The members with a manager, but those Pekko's split-brain resolver does not count yet (Joining): a node joins an
+     * epoch, and holds replicas, only once it is Up. Counted by us and not by the resolver, a new node let the
+     * survivors of a kill down themselves.
+     */
     private List<SdNode> currentMembers() {
-        Set<Address> notYetUp = notYetUp();
+        Set<Address> notYetUp = membersIn(MemberStatus.joining(), MemberStatus.weaklyUp());
         return managers.entrySet().stream().filter(e -> !notYetUp.contains(addressOf(e.getKey())))
                 .map(e -> e.getValue().self()).sorted().toList();
     }

@@ -193,8 +193,8 @@ public final class VdiEntity extends DurableStateBehavior<VdiEntity.Command, Fam
         }
         int state = l.lockType() == 1 ? VdiStateEntry.SHARED : VdiStateEntry.LOCKED;
         log.info("VDI {}: {} locked by node {}", Names.toUserText(name), hex(lk.vid()), l.requester());
-        return registryPut(List.of(s.withLock(state, l.requester(), l.attempt()))).thenApply(v -> new Finished(null, ok,
-                l.replyTo()));
+        return registryPut(List.of(s.withLock(state, l.requester(), l.attempt())))
+                .thenApply(v -> new Finished(null, ok, l.replyTo()));
     }
 
     private CompletionStage<Finished> release(Release r) {
