@@ -17,8 +17,6 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import com.fasterxml.jackson.databind.JsonNode;
-
 import org.apache.pekko.util.ByteString;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,6 +27,8 @@ import org.sheepdogj.testing.ManagementHttp;
 import org.sheepdogj.testing.NodeProcess;
 import org.sheepdogj.testing.Ports;
 import org.sheepdogj.testing.ProcessCluster;
+
+import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * A node cut off from the others (frozen with SIGSTOP while clients write through it and through the majority): the
