@@ -49,7 +49,7 @@ public final class VdiService {
     /**
      * How long a lookup waits before it is asked again: VDI actors answer in milliseconds, or within a few seconds when
      * their objects are being recovered; a question lost with a dead node gets its answer once the cluster has moved
-     * that node's actors (about 15 s), from the attempt that follows.
+     * that node's actors (about 15 s), from the try that follows.
      */
     private static final Duration RETRY_AFTER = Duration.ofSeconds(10);
     private static final int NAME_ONLY = Names.FIELD_LEN;
@@ -106,20 +106,20 @@ public final class VdiService {
      * before its answer was lost is its own the second time) is asked again when it goes unanswered for a while:
      * sharding delivers at most once, and a message sent to the node of the VDI's actor just as that node died is
      * lost, where the client would otherwise wait the whole {@link #ASK_TIMEOUT}. Once the cluster has moved the
-     * actor, the next attempt reaches it.
+     * actor, the next try reaches it.
      */
     private CompletionStage<Response> askAgainWhenLost(String name,
                                                        Function<ActorRef<VdiReply>, VdiEntity.Command> command,
                                                        long deadline) {
         long left = deadline - System.nanoTime();
-        Duration attempt = Duration.ofNanos(Math.max(0, Math.min(left, RETRY_AFTER.toNanos())));
-        return ask(name, command, attempt).handle((response, error) -> {
+        Duration patience = Duration.ofNanos(Math.max(0, Math.min(left, RETRY_AFTER.toNanos())));
+        return ask(name, command, patience).handle((response, error) -> {
             if (error == null) {
                 return CompletableFuture.completedFuture(response);
             }
             if (isTimeout(error) && System.nanoTime() < deadline) {
                 log.info("VDI {}: no answer from its actor in {} s, asking again", Names.toUserText(name),
-                        attempt.toSeconds());
+                        patience.toSeconds());
                 return askAgainWhenLost(name, command, deadline);
             }
             return CompletableFuture.<Response>failedFuture(error);
