@@ -2,18 +2,29 @@ package org.sheepdogj.vdi;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 import org.sheepdogj.cluster.CborSerializable;
 import org.sheepdogj.protocol.ResultCode;
 
 /**
  * The durable state of one VDI name: every VDI id it has had, oldest first (the working VDI, its snapshots, and
- * those deleted), with what name lookups need to know of each.
+ * those deleted), with what name lookups need to know of each, and the answers of the latest requests that changed it.
  */
-public record Family(String name, List<Member> members) implements CborSerializable {
+public record Family(String name, List<Member> members, List<Answer> answers) implements CborSerializable {
+    /** More than the requests on one name that a gateway may be asking again at once; the oldest goes first. */
+    static final int ANSWERS_KEPT = 16;
 
     public Family {
         members = members == null ? List.of() : List.copyOf(members);
+        answers = answers == null ? List.of() : List.copyOf(answers);
+    }
+
+    /**
+     * The answer a request that changed the family was given, by the request's attempt: a gateway that lost the
+     * answer with a dying node asks again with the same attempt and gets this answer, and nothing is done twice.
+     */
+    public record Answer(long attempt, VdiReply reply) implements CborSerializable {
     }
 
     /** One VDI id of the name. */
@@ -69,6 +80,17 @@ public record Family(String name, List<Member> members) implements CborSerializa
         return new Lookup(nameSeen ? ResultCode.NO_TAG : ResultCode.NO_VDI, infoVid, 0, null);
     }
 
+    public Optional<VdiReply> answerTo(long attempt) {
+        return answers.stream().filter(a -> a.attempt() == attempt).map(Answer::reply).findFirst();
+    }
+
+    public Family answered(long attempt, VdiReply reply) {
+        List<Answer> kept = new ArrayList<>(answers.subList(Math.max(0, answers.size() - ANSWERS_KEPT + 1),
+                answers.size()));
+        kept.add(new Answer(attempt, reply));
+        return new Family(name, members, kept);
+    }
+
     public Family with(Member m) {
         List<Member> out = new ArrayList<>(members.size() + 1);
         boolean replaced = false;
@@ -83,7 +105,7 @@ public record Family(String name, List<Member> members) implements CborSerializa
         if (!replaced) {
             out.add(m);
         }
-        return new Family(name, out);
+        return new Family(name, out, answers);
     }
 
     public Member member(int vid) {

@@ -5,6 +5,8 @@ import java.nio.ByteOrder;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
@@ -59,15 +61,24 @@ public final class VdiEntity extends DurableStateBehavior<VdiEntity.Command, Fam
                          ActorRef<VdiReply> replyTo) implements Operation {
     }
 
-    /** NEW_VDI: a new VDI, a clone of {@code baseVid}, or ({@code snapshot}) a snapshot of the working VDI. */
+    /**
+     * NEW_VDI: a new VDI, a clone of {@code baseVid}, or ({@code snapshot}) a snapshot of the working VDI; done once
+     * per {@code attempt}.
+     */
     public record NewVdi(long size, int baseVid, boolean snapshot, int copies, int copyPolicy, int storePolicy,
-                         int blockSizeShift, ActorRef<VdiReply> replyTo) implements Operation {
+                         int blockSizeShift, long attempt, ActorRef<VdiReply> replyTo) implements Operation {
     }
 
-    public record Delete(String tag, int snapId, ActorRef<VdiReply> replyTo) implements Operation {
+    /** DEL_VDI, done once per {@code attempt}. */
+    public record Delete(String tag, int snapId, long attempt, ActorRef<VdiReply> replyTo) implements Operation {
     }
 
-    public record Release(int vid, ActorRef<VdiReply> replyTo) implements Operation {
+    /**
+     * RELEASE_VDI of the lock the gateway saw: taken by {@code holder} with the LOCK_VDI request {@code holderAttempt},
+     * so that a release asked again never frees a lock taken since.
+     */
+    public record Release(int vid, NodeId holder, long holderAttempt, ActorRef<VdiReply> replyTo)
+            implements Operation {
     }
 
     /** GET_VDI_ATTR with the request's CREAT/EXCL/DEL flags. */
@@ -119,7 +130,7 @@ public final class VdiEntity extends DurableStateBehavior<VdiEntity.Command, Fam
 
     @Override
     public Family emptyState() {
-        return new Family(name, List.of());
+        return new Family(name, List.of(), List.of());
     }
 
     @Override
@@ -127,8 +138,9 @@ public final class VdiEntity extends DurableStateBehavior<VdiEntity.Command, Fam
         return newCommandHandlerBuilder().forAnyState()
                 .onCommand(Finished.class, this::onFinished)
                 .onCommand(Lookup.class, (f, c) -> run(c, () -> lookup(f, c)))
-                .onCommand(NewVdi.class, (f, c) -> run(c, () -> c.snapshot() ? snapshot(f, c) : create(f, c)))
-                .onCommand(Delete.class, (f, c) -> run(c, () -> delete(f, c)))
+                .onCommand(NewVdi.class, (f, c) -> run(c, () -> once(f, c.attempt(), c.replyTo(),
+                        () -> c.snapshot() ? snapshot(f, c) : create(f, c))))
+                .onCommand(Delete.class, (f, c) -> run(c, () -> once(f, c.attempt(), c.replyTo(), () -> delete(f, c))))
                 .onCommand(Release.class, (f, c) -> run(c, () -> release(c)))
                 .onCommand(Attr.class, (f, c) -> run(c, () -> attr(f, c)))
                 .onCommand(WriteInode.class, (f, c) -> run(c, () -> writeInode(f, c.oid(), c.offset(), c.data(),
@@ -161,6 +173,22 @@ public final class VdiEntity extends DurableStateBehavior<VdiEntity.Command, Fam
             return new Finished(null, VdiReply.of(result), replyTo);
         });
         return Effect().none();
+    }
+
+    /**
+     * An operation that changes the family is done once per attempt: its answer is kept with the change, and the same
+     * attempt asked again (its answer lost with a dying node) gets that answer.
+     */
+    private CompletionStage<Finished> once(Family f, long attempt, ActorRef<VdiReply> replyTo,
+                                           Supplier<CompletionStage<Finished>> operation) {
+        Optional<VdiReply> earlier = f.answerTo(attempt);
+        if (earlier.isPresent()) {
+            log.info("VDI {}: a request done before was asked again; it gets the same answer",
+                    Names.toUserText(name));
+            return finished(earlier.get(), replyTo);
+        }
+        return operation.get().thenApply(done -> done.next() == null ? done
+                : new Finished(done.next().answered(attempt, done.reply()), done.reply(), done.replyTo()));
     }
 
     private Effect<Family> onFinished(Family f, Finished done) {
@@ -200,6 +228,11 @@ public final class VdiEntity extends DurableStateBehavior<VdiEntity.Command, Fam
     private CompletionStage<Finished> release(Release r) {
         VdiState s = vc.table().get(r.vid()).orElse(null);
         if (locking() && s != null && s.locked()) {
+            if (!Objects.equals(r.holder(), s.lockOwner()) || r.holderAttempt() != s.lockAttempt()) {
+                log.info("VDI {}: {} stays locked by node {}: locked again since the release was asked",
+                        Names.toUserText(name), hex(r.vid()), s.lockOwner());
+                return finished(VdiReply.of(ResultCode.SUCCESS), r.replyTo());
+            }
             log.info("VDI {}: {} unlocked", Names.toUserText(name), hex(r.vid()));
             return registryPut(List.of(s.withLock(VdiStateEntry.UNLOCKED, null, 0)))
                     .thenApply(v -> new Finished(null, VdiReply.of(ResultCode.SUCCESS), r.replyTo()));

@@ -25,6 +25,7 @@ import org.apache.pekko.util.ByteString;
 import org.sheepdogj.cluster.ClusterState;
 import org.sheepdogj.cluster.ClusterView;
 import org.sheepdogj.peer.ObjectIo;
+import org.sheepdogj.protocol.Flags;
 import org.sheepdogj.protocol.Inode;
 import org.sheepdogj.protocol.Limits;
 import org.sheepdogj.protocol.Names;
@@ -102,12 +103,19 @@ public final class VdiService {
     }
 
     /**
-     * A question that may be asked twice (a lookup; a LOCK_VDI carries its attempt, so that the lock a first try took
-     * before its answer was lost is its own the second time) is asked again when it goes unanswered for a while:
-     * sharding delivers at most once, and a message sent to the node of the VDI's actor just as that node died is
-     * lost, where the client would otherwise wait the whole {@link #ASK_TIMEOUT}. Once the cluster has moved the
-     * actor, the next try reaches it.
+     * A question that may be asked twice is asked again when it goes unanswered for a while: sharding delivers at most
+     * once, and a message sent to the node of the VDI's actor just as that node died (or froze) is lost, where the
+     * client would otherwise wait the whole {@link #ASK_TIMEOUT} and get an error. Once the cluster has moved the
+     * actor, the next try reaches it. Lookups and attribute reads change nothing; a write into an inode or a
+     * discard sets what it sets, and clients (QEMU, {@code VdiHandle}) never have two on one index entry at once;
+     * NEW_VDI, DEL_VDI and LOCK_VDI carry their attempt, which the actor keeps with what it changed, so that a try
+     * that comes again after the first was done gets the first one's answer; RELEASE_VDI names the lock it frees.
      */
+    private CompletionStage<Response> askAgainWhenLost(String name,
+                                                       Function<ActorRef<VdiReply>, VdiEntity.Command> command) {
+        return askAgainWhenLost(name, command, System.nanoTime() + ASK_TIMEOUT.toNanos());
+    }
+
     private CompletionStage<Response> askAgainWhenLost(String name,
                                                        Function<ActorRef<VdiReply>, VdiEntity.Command> command,
                                                        long deadline) {
@@ -126,6 +134,11 @@ public final class VdiService {
         }).thenCompose(Function.identity());
     }
 
+    /** What names a request that changes something, in each of its tries. */
+    private static long newAttempt() {
+        return ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
+    }
+
     private static boolean isTimeout(Throwable e) {
         Throwable c = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
         return c instanceof TimeoutException;
@@ -133,6 +146,11 @@ public final class VdiService {
 
     /** NEW_VDI ({@code cluster_new_vdi}): defaults from the cluster, then create, clone or snapshot. */
     public CompletionStage<Response> newVdi(Request req) {
+        return newVdi(req, newAttempt());
+    }
+
+    /** A NEW_VDI that names its {@code attempt}: asked again with the same one, it is not done twice. */
+    CompletionStage<Response> newVdi(Request req, long attempt) {
         RequestHeader h = req.header();
         ClusterView v = cluster.current();
         int copies = h.vdiCopies();
@@ -159,37 +177,48 @@ public final class VdiService {
                     shift, copies);
             return completed(refuse.apply(ResultCode.INVALID_PARMS));
         }
-        return ask(name, r -> new VdiEntity.NewVdi(h.vdiSize(), h.baseVdiId(), h.snapId() != 0, fCopies, 0, 0, fShift,
-                r)).thenApply(resp -> resp.ok() ? resp : refuse.apply(resp.result()));
+        return askAgainWhenLost(name, r -> new VdiEntity.NewVdi(h.vdiSize(), h.baseVdiId(), h.snapId() != 0, fCopies, 0,
+                0, fShift, attempt, r)).thenApply(resp -> resp.ok() ? resp : refuse.apply(resp.result()));
     }
 
     /** GET_VDI_INFO and LOCK_VDI. */
     public CompletionStage<Response> lookup(Request req, boolean lock) {
-        return lookup(req, lock, ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE));
+        return lookup(req, lock, newAttempt());
     }
 
     /** A lookup that names its {@code attempt}: asked again with the same one, a lock it took is granted again. */
     CompletionStage<Response> lookup(Request req, boolean lock, long attempt) {
         return withNameAndTag(req, (name, tag) -> askAgainWhenLost(name, r -> new VdiEntity.Lookup(tag,
-                req.header().snapId(), lock, req.header().lockType(), self, attempt, r),
-                System.nanoTime() + ASK_TIMEOUT.toNanos()));
+                req.header().snapId(), lock, req.header().lockType(), self, attempt, r)));
     }
 
     /** DEL_VDI. */
     public CompletionStage<Response> delete(Request req) {
-        return withNameAndTag(req, (name, tag) -> ask(name, r -> new VdiEntity.Delete(tag, req.header().snapId(),
-                r)));
+        return delete(req, newAttempt());
     }
 
-    /** RELEASE_VDI: always succeeds, as in sheep 1.0; unlocks when the cluster locks VDIs. */
+    /** A DEL_VDI that names its {@code attempt}: asked again with the same one, it is not done twice. */
+    CompletionStage<Response> delete(Request req, long attempt) {
+        return withNameAndTag(req, (name, tag) -> askAgainWhenLost(name, r -> new VdiEntity.Delete(tag,
+                req.header().snapId(), attempt, r)));
+    }
+
+    /**
+     * RELEASE_VDI: always succeeds, as in sheep 1.0; unlocks when the cluster locks VDIs. It releases the lock this
+     * node's table shows, so that a try asked again cannot free a lock another client took since the first.
+     */
     public CompletionStage<Response> release(Request req) {
-        int vid = req.header().baseVdiId();
-        return table.get(vid).filter(VdiState::locked)
-                .map(s -> ask(s.name(), r -> new VdiEntity.Release(vid, r)))
+        return table.get(req.header().baseVdiId()).filter(VdiState::locked).map(this::release)
                 .orElse(completed(Response.of(ResultCode.SUCCESS)));
     }
 
-    /** GET_VDI_ATTR: the payload is a {@code sheepdog_vdi_attr}. */
+    /** Releases the lock {@code held} records, if it is still the VDI's. */
+    CompletionStage<Response> release(VdiState held) {
+        return askAgainWhenLost(held.name(), r -> new VdiEntity.Release(held.vid(), held.lockOwner(),
+                held.lockAttempt(), r));
+    }
+
+    /** GET_VDI_ATTR: the payload is a {@code sheepdog_vdi_attr}; only a read of one is asked again. */
     public CompletionStage<Response> attr(Request req) {
         if (req.payload().size() < VdiAttr.VALUE_OFFSET) {
             return completed(Response.of(ResultCode.INVALID_PARMS));
@@ -197,7 +226,11 @@ public final class VdiService {
         byte[] attr = new byte[VdiAttr.SIZE];
         req.payload().copyToArray(attr, 0, Math.min(VdiAttr.SIZE, req.payload().size()));
         String name = Names.read(attr, 0, Names.FIELD_LEN);
-        return ask(name, r -> new VdiEntity.Attr(attr, req.header().snapId(), req.header().flags(), r));
+        int flags = req.header().flags();
+        Function<ActorRef<VdiReply>, VdiEntity.Command> command = r -> new VdiEntity.Attr(attr,
+                req.header().snapId(), flags, r);
+        return Flags.has(flags, Flags.CREAT) || Flags.has(flags, Flags.DEL) ? ask(name, command)
+                : askAgainWhenLost(name, command);
     }
 
     /** A client's write to an inode object goes through the actor that owns it. */
@@ -205,16 +238,18 @@ public final class VdiService {
         RequestHeader h = req.header();
         int vid = Oid.toVid(h.oid());
         byte[] data = req.payload().toArray();
-        return table.get(vid).map(s -> ask(s.name(), r -> new VdiEntity.WriteInode(h.oid(), h.offset(), data, create,
-                r))).orElseGet(() -> create
-                ? objects.create(h.oid(), h.offset(), ByteString.fromArrayUnsafe(data), h.copies())
-                : objects.write(h.oid(), h.offset(), ByteString.fromArrayUnsafe(data), h.copies()));
+        Function<ActorRef<VdiReply>, VdiEntity.Command> command = r -> new VdiEntity.WriteInode(h.oid(), h.offset(),
+                data, create, r);
+        return table.get(vid).map(s -> create ? ask(s.name(), command) : askAgainWhenLost(s.name(), command))
+                .orElseGet(() -> create
+                        ? objects.create(h.oid(), h.offset(), ByteString.fromArrayUnsafe(data), h.copies())
+                        : objects.write(h.oid(), h.offset(), ByteString.fromArrayUnsafe(data), h.copies()));
     }
 
     /** DISCARD_OBJ: the index entry of the data object goes. */
     public CompletionStage<Response> discard(Request req) {
         long oid = req.header().oid();
-        return table.get(Oid.toVid(oid)).map(s -> ask(s.name(), r -> new VdiEntity.Discard(oid, r)))
+        return table.get(Oid.toVid(oid)).map(s -> askAgainWhenLost(s.name(), r -> new VdiEntity.Discard(oid, r)))
                 .orElse(completed(Response.of(ResultCode.NO_VDI)));
     }
 

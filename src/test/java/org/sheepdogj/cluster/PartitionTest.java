@@ -3,26 +3,32 @@ package org.sheepdogj.cluster;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.sheepdogj.testing.Futures.get;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.IntStream;
 
 import org.apache.pekko.util.ByteString;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sheepdogj.client.Sheepdog;
 import org.sheepdogj.client.SheepdogConnection;
+import org.sheepdogj.client.SheepdogException;
 import org.sheepdogj.client.VdiHandle;
+import org.sheepdogj.protocol.ResultCode;
 import org.sheepdogj.testing.ManagementHttp;
 import org.sheepdogj.testing.NodeProcess;
 import org.sheepdogj.testing.Ports;
@@ -127,6 +133,56 @@ class PartitionTest {
                 ProcessCluster.awaitMembers(all, Duration.ofSeconds(90));
                 assertEquals("Up", pekkoStatus(http, address));
             }
+        }
+    }
+
+    /**
+     * Each VDI has its actor on one node. A frozen node takes the questions sent to its actors and never answers them
+     * (the cluster downs it and moves its actors), so every question is asked again, and those that change something
+     * (NEW_VDI, DEL_VDI, writes to an inode) must be done once, whether or not the first try had done them.
+     */
+    @Test
+    void vdiOperationsOnActorsOfAFrozenNodeFinishOnceTheActorsMove() throws Exception {
+        try (ProcessCluster cluster = new ProcessCluster(dir, 3, true).start()) {
+            NodeProcess first = cluster.node(0);
+            List<String> names = IntStream.range(0, 9).mapToObj(i -> "vm" + i).toList();
+            try (SheepdogConnection c = first.connect()) {
+                get(Sheepdog.format(c, 2, 0));
+                for (String name : names) {
+                    get(Sheepdog.createVdi(c, name, VDI_SIZE));
+                }
+            }
+            NodeProcess frozen = cluster.node(2);
+            int hosted = 0;
+            for (JsonNode shard : new ManagementHttp(frozen.httpPort()).json("/cluster/shards/sheepdog-vdi")
+                    .get("regions")) {
+                hosted += shard.get("numEntities").asInt();
+            }
+            assertTrue(hosted > 0, "the node to freeze hosts VDI actors");
+
+            try (SheepdogConnection c = first.connect()) {
+                List<VdiHandle> opened = new ArrayList<>();
+                for (String name : names) {
+                    opened.add(get(VdiHandle.open(c, name, 0, "")));
+                }
+                frozen.signal("STOP");
+                List<CompletableFuture<Integer>> done = opened.stream().map(h -> h.write(0,
+                                ByteString.fromArrayUnsafe(content(h.name(), 0)))
+                        .thenCompose(v -> h.snapshot("before"))
+                        .thenCompose(snapshot -> h.closeAsync())
+                        .thenCompose(v -> Sheepdog.deleteVdi(c, h.name(), "before", 0))
+                        .toCompletableFuture()).toList();
+                get(CompletableFuture.allOf(done.toArray(CompletableFuture[]::new)));
+                for (String name : names) {
+                    try (VdiHandle h = get(VdiHandle.open(c, name, 0, ""))) {
+                        assertArrayEquals(content(name, 0), get(h.read(0, SLOT)).toArray(), name);
+                    }
+                    Exception gone = assertThrows(Exception.class, () -> get(Sheepdog.vdiInfo(c, name, "before", 0)));
+                    assertEquals(ResultCode.NO_TAG, SheepdogException.resultOf(gone), name + "'s deleted snapshot");
+                }
+            }
+            System.out.printf("frozen node: %d of %d VDI actors on it, every operation done%n", hosted,
+                    names.size());
         }
     }
 

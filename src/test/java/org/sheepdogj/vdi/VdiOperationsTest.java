@@ -2,6 +2,7 @@ package org.sheepdogj.vdi;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.sheepdogj.testing.Futures.get;
 
 import java.io.IOException;
@@ -10,6 +11,7 @@ import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Map;
 
 import org.apache.pekko.util.ByteString;
 import org.junit.jupiter.api.Test;
@@ -28,6 +30,7 @@ import org.sheepdogj.protocol.Response;
 import org.sheepdogj.protocol.ResultCode;
 import org.sheepdogj.protocol.VdiAttr;
 import org.sheepdogj.protocol.VdiStateEntry;
+import org.sheepdogj.testing.Ports;
 import org.sheepdogj.testing.ProcessCluster;
 import org.sheepdogj.testing.TestNode;
 
@@ -66,6 +69,62 @@ class VdiOperationsTest {
             assertEquals(ResultCode.SUCCESS, get(vdis.lookup(lock, true, 42)).result(), "the same request again");
             assertEquals(ResultCode.VDI_LOCKED, get(vdis.lookup(lock, true, 43)).result(), "another request");
             assertEquals(ResultCode.VDI_LOCKED, lock(c, "vm").result(), "another client");
+        }
+    }
+
+    /**
+     * A RELEASE_VDI asked again (its answer lost with the node of the VDI's actor) after another client took the lock
+     * leaves that client's lock alone: a release frees only the lock the gateway saw.
+     */
+    @Test
+    void aReleaseAskedAgainLeavesTheNextLockAlone() throws Exception {
+        try (TestNode node = TestNode.start(dir); SheepdogConnection c = node.connect()) {
+            formatWithLocking(c);
+            int vid = get(Sheepdog.createVdi(c, "vm", 16 << 20));
+            VdiService vdis = node.node().vdis();
+            assertEquals(ResultCode.SUCCESS, get(vdis.lookup(lockRequest("vm"), true, 42)).result());
+            VdiState held = vdis.table().get(vid).orElseThrow();
+            assertEquals(ResultCode.SUCCESS, get(vdis.release(held)).result());
+            assertEquals(ResultCode.SUCCESS, lock(c, "vm").result(), "released");
+            assertEquals(ResultCode.SUCCESS, get(vdis.release(held)).result(), "the same release again");
+            assertEquals(ResultCode.VDI_LOCKED, lock(c, "vm").result(), "the next client's lock stays");
+        }
+    }
+
+    /**
+     * The gateway asks NEW_VDI and DEL_VDI again when no answer came: a try that comes again after the first was done
+     * gets the first one's answer, even once the VDI's actor has started again elsewhere, and does nothing twice.
+     */
+    @Test
+    void newAndDeleteAskedAgainAreDoneOnce() throws Exception {
+        Request create = new Request(RequestHeader.vdi(Opcode.NEW_VDI, Flags.WRITE, 256, 16 << 20, 0, 0, 0, 0, 0, 0,
+                0), ByteString.fromArray(Names.field("vm", 256)));
+        Request delete = new Request(RequestHeader.vdi(Opcode.DEL_VDI, Flags.WRITE, 512, 0, 0, 0, 0, 0, 0, 0, 0),
+                ByteString.fromArray(Names.field("vm", 512)));
+        int vid;
+        Map<String, Object> samePort = Map.of("sheepdog.port", Ports.free());
+        try (TestNode node = TestNode.start(dir, samePort); SheepdogConnection c = node.connect()) {
+            get(Sheepdog.format(c, 1, 0));
+            VdiService vdis = node.node().vdis();
+            Response created = get(vdis.newVdi(create, 42));
+            assertEquals(ResultCode.SUCCESS, created.result());
+            vid = created.header().vdiId();
+            Response again = get(vdis.newVdi(create, 42));
+            assertEquals(ResultCode.SUCCESS, again.result(), "the same request again");
+            assertEquals(vid, again.header().vdiId(), "the same request again");
+            assertEquals(ResultCode.VDI_EXIST, get(vdis.newVdi(create, 43)).result(), "another request");
+            assertEquals(ResultCode.SUCCESS, get(vdis.delete(delete, 44)).result());
+        }
+        try (TestNode node = TestNode.start(dir, samePort); SheepdogConnection c = node.connect()) {
+            VdiService vdis = node.node().vdis();
+            Response again = get(vdis.delete(delete, 44));
+            assertEquals(ResultCode.SUCCESS, again.result(), "the same request again, after a restart");
+            assertEquals(vid, again.header().vdiId(), "the same request again, after a restart");
+            assertEquals(ResultCode.NO_VDI, get(vdis.delete(delete, 45)).result(), "another request");
+            Response recreated = get(vdis.newVdi(create, 46));
+            assertEquals(ResultCode.SUCCESS, recreated.result(), "a new request");
+            assertNotEquals(vid, recreated.header().vdiId(), "a new request");
+            assertEquals(recreated.header().vdiId(), get(Sheepdog.vdiInfo(c, "vm", "", 0)));
         }
     }
 
