@@ -5,7 +5,6 @@ import java.nio.ByteOrder;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -47,6 +46,11 @@ import org.slf4j.LoggerFactory;
 public final class VdiEntity extends DurableStateBehavior<VdiEntity.Command, Family> {
     public static final EntityTypeKey<Command> TYPE_KEY = EntityTypeKey.create(Command.class, "sheepdog-vdi");
     private static final Duration REGISTRY_TIMEOUT = Duration.ofSeconds(30);
+    /**
+     * The attempt of a request from a node of an earlier version, which names none (nor the lock a release frees):
+     * none of its requests is taken for a try asked again.
+     */
+    private static final long NO_ATTEMPT = 0;
 
     public interface Command extends CborSerializable {
     }
@@ -75,7 +79,8 @@ public final class VdiEntity extends DurableStateBehavior<VdiEntity.Command, Fam
 
     /**
      * RELEASE_VDI of the lock the gateway saw: taken by {@code holder} with the LOCK_VDI request {@code holderAttempt},
-     * so that a release asked again never frees a lock taken since.
+     * so that a release asked again never frees a lock taken since. Without a holder (from a node of an earlier
+     * version) it frees whatever lock the VDI has, as sheep does.
      */
     public record Release(int vid, NodeId holder, long holderAttempt, ActorRef<VdiReply> replyTo)
             implements Operation {
@@ -181,6 +186,9 @@ public final class VdiEntity extends DurableStateBehavior<VdiEntity.Command, Fam
      */
     private CompletionStage<Finished> once(Family f, long attempt, ActorRef<VdiReply> replyTo,
                                            Supplier<CompletionStage<Finished>> operation) {
+        if (attempt == NO_ATTEMPT) {
+            return operation.get();
+        }
         Optional<VdiReply> earlier = f.answerTo(attempt);
         if (earlier.isPresent()) {
             log.info("VDI {}: a request done before was asked again; it gets the same answer",
@@ -216,7 +224,8 @@ public final class VdiEntity extends DurableStateBehavior<VdiEntity.Command, Fam
             return finished(ok, l.replyTo());
         }
         if (s.locked()) {
-            boolean askedAgain = l.attempt() == s.lockAttempt() && l.requester().equals(s.lockOwner());
+            boolean askedAgain = l.attempt() != NO_ATTEMPT && l.attempt() == s.lockAttempt()
+                    && l.requester().equals(s.lockOwner());
             return finished(askedAgain ? ok : VdiReply.of(ResultCode.VDI_LOCKED), l.replyTo());
         }
         int state = l.lockType() == 1 ? VdiStateEntry.SHARED : VdiStateEntry.LOCKED;
@@ -228,7 +237,9 @@ public final class VdiEntity extends DurableStateBehavior<VdiEntity.Command, Fam
     private CompletionStage<Finished> release(Release r) {
         VdiState s = vc.table().get(r.vid()).orElse(null);
         if (locking() && s != null && s.locked()) {
-            if (!Objects.equals(r.holder(), s.lockOwner()) || r.holderAttempt() != s.lockAttempt()) {
+            boolean sameLock = r.holder() == null
+                    || r.holder().equals(s.lockOwner()) && r.holderAttempt() == s.lockAttempt();
+            if (!sameLock) {
                 log.info("VDI {}: {} stays locked by node {}: locked again since the release was asked",
                         Names.toUserText(name), hex(r.vid()), s.lockOwner());
                 return finished(VdiReply.of(ResultCode.SUCCESS), r.replyTo());

@@ -74,7 +74,8 @@ class VdiOperationsTest {
 
     /**
      * A RELEASE_VDI asked again (its answer lost with the node of the VDI's actor) after another client took the lock
-     * leaves that client's lock alone: a release frees only the lock the gateway saw.
+     * leaves that client's lock alone: a release frees only the lock the gateway saw (one from a node of an earlier
+     * version, which names no lock, frees any).
      */
     @Test
     void aReleaseAskedAgainLeavesTheNextLockAlone() throws Exception {
@@ -88,12 +89,16 @@ class VdiOperationsTest {
             assertEquals(ResultCode.SUCCESS, lock(c, "vm").result(), "released");
             assertEquals(ResultCode.SUCCESS, get(vdis.release(held)).result(), "the same release again");
             assertEquals(ResultCode.VDI_LOCKED, lock(c, "vm").result(), "the next client's lock stays");
+            VdiState next = vdis.table().get(vid).orElseThrow();
+            assertEquals(ResultCode.SUCCESS, get(vdis.release(next.withLock(next.lockState(), null, 0))).result());
+            assertEquals(ResultCode.SUCCESS, lock(c, "vm").result(), "a node of an earlier version frees any lock");
         }
     }
 
     /**
      * The gateway asks NEW_VDI and DEL_VDI again when no answer came: a try that comes again after the first was done
      * gets the first one's answer, even once the VDI's actor has started again elsewhere, and does nothing twice.
+     * Requests without an attempt (0, from a node of an earlier version) are never taken for a try asked again.
      */
     @Test
     void newAndDeleteAskedAgainAreDoneOnce() throws Exception {
@@ -113,6 +118,10 @@ class VdiOperationsTest {
             assertEquals(ResultCode.SUCCESS, again.result(), "the same request again");
             assertEquals(vid, again.header().vdiId(), "the same request again");
             assertEquals(ResultCode.VDI_EXIST, get(vdis.newVdi(create, 43)).result(), "another request");
+            Request fromOlderNode = new Request(create.header(), ByteString.fromArray(Names.field("old", 256)));
+            assertEquals(ResultCode.SUCCESS, get(vdis.newVdi(fromOlderNode, 0)).result());
+            assertEquals(ResultCode.VDI_EXIST, get(vdis.newVdi(fromOlderNode, 0)).result(),
+                    "requests of a node of an earlier version name no attempt: each is another request");
             assertEquals(ResultCode.SUCCESS, get(vdis.delete(delete, 44)).result());
         }
         try (TestNode node = TestNode.start(dir, samePort); SheepdogConnection c = node.connect()) {
