@@ -191,8 +191,8 @@ public final class VdiEntity extends DurableStateBehavior<VdiEntity.Command, Fam
         }
         Optional<VdiReply> earlier = f.answerTo(attempt);
         if (earlier.isPresent()) {
-            log.info("VDI {}: a request done before was asked again; it gets the same answer",
-                    Names.toUserText(name));
+            log.info("VDI {}: a request done before was asked again; it gets the same answer ({}, VDI id {})",
+                    Names.toUserText(name), ResultCode.name(earlier.get().result()), hex(earlier.get().vid()));
             return finished(earlier.get(), replyTo);
         }
         return operation.get().thenApply(done -> done.next() == null ? done

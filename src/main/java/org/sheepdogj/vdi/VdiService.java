@@ -31,6 +31,7 @@ import org.sheepdogj.protocol.Limits;
 import org.sheepdogj.protocol.Names;
 import org.sheepdogj.protocol.NodeId;
 import org.sheepdogj.protocol.Oid;
+import org.sheepdogj.protocol.Opcode;
 import org.sheepdogj.protocol.Request;
 import org.sheepdogj.protocol.RequestHeader;
 import org.sheepdogj.protocol.Response;
@@ -111,12 +112,12 @@ public final class VdiService {
      * NEW_VDI, DEL_VDI and LOCK_VDI carry their attempt, which the actor keeps with what it changed, so that a try
      * that comes again after the first was done gets the first one's answer; RELEASE_VDI names the lock it frees.
      */
-    private CompletionStage<Response> askAgainWhenLost(String name,
+    private CompletionStage<Response> askAgainWhenLost(String name, int opcode,
                                                        Function<ActorRef<VdiReply>, VdiEntity.Command> command) {
-        return askAgainWhenLost(name, command, System.nanoTime() + ASK_TIMEOUT.toNanos());
+        return askAgainWhenLost(name, opcode, command, System.nanoTime() + ASK_TIMEOUT.toNanos());
     }
 
-    private CompletionStage<Response> askAgainWhenLost(String name,
+    private CompletionStage<Response> askAgainWhenLost(String name, int opcode,
                                                        Function<ActorRef<VdiReply>, VdiEntity.Command> command,
                                                        long deadline) {
         long left = deadline - System.nanoTime();
@@ -126,9 +127,9 @@ public final class VdiService {
                 return CompletableFuture.completedFuture(response);
             }
             if (isTimeout(error) && System.nanoTime() < deadline) {
-                log.info("VDI {}: no answer from its actor in {} s, asking again", Names.toUserText(name),
-                        patience.toSeconds());
-                return askAgainWhenLost(name, command, deadline);
+                log.info("VDI {}: no answer to {} from its actor in {} s, asking again", Names.toUserText(name),
+                        Opcode.name(opcode), patience.toSeconds());
+                return askAgainWhenLost(name, opcode, command, deadline);
             }
             return CompletableFuture.<Response>failedFuture(error);
         }).thenCompose(Function.identity());
@@ -177,8 +178,9 @@ public final class VdiService {
                     shift, copies);
             return completed(refuse.apply(ResultCode.INVALID_PARMS));
         }
-        return askAgainWhenLost(name, r -> new VdiEntity.NewVdi(h.vdiSize(), h.baseVdiId(), h.snapId() != 0, fCopies, 0,
-                0, fShift, attempt, r)).thenApply(resp -> resp.ok() ? resp : refuse.apply(resp.result()));
+        return askAgainWhenLost(name, Opcode.NEW_VDI, r -> new VdiEntity.NewVdi(h.vdiSize(), h.baseVdiId(),
+                h.snapId() != 0, fCopies, 0, 0, fShift, attempt, r))
+                .thenApply(resp -> resp.ok() ? resp : refuse.apply(resp.result()));
     }
 
     /** GET_VDI_INFO and LOCK_VDI. */
@@ -188,8 +190,9 @@ public final class VdiService {
 
     /** A lookup that names its {@code attempt}: asked again with the same one, a lock it took is granted again. */
     CompletionStage<Response> lookup(Request req, boolean lock, long attempt) {
-        return withNameAndTag(req, (name, tag) -> askAgainWhenLost(name, r -> new VdiEntity.Lookup(tag,
-                req.header().snapId(), lock, req.header().lockType(), self, attempt, r)));
+        RequestHeader h = req.header();
+        return withNameAndTag(req, (name, tag) -> askAgainWhenLost(name, h.opcode(), r -> new VdiEntity.Lookup(tag,
+                h.snapId(), lock, h.lockType(), self, attempt, r)));
     }
 
     /** DEL_VDI. */
@@ -199,7 +202,7 @@ public final class VdiService {
 
     /** A DEL_VDI that names its {@code attempt}: asked again with the same one, it is not done twice. */
     CompletionStage<Response> delete(Request req, long attempt) {
-        return withNameAndTag(req, (name, tag) -> askAgainWhenLost(name, r -> new VdiEntity.Delete(tag,
+        return withNameAndTag(req, (name, tag) -> askAgainWhenLost(name, Opcode.DEL_VDI, r -> new VdiEntity.Delete(tag,
                 req.header().snapId(), attempt, r)));
     }
 
@@ -214,8 +217,8 @@ public final class VdiService {
 
     /** Releases the lock {@code held} records, if it is still the VDI's. */
     CompletionStage<Response> release(VdiState held) {
-        return askAgainWhenLost(held.name(), r -> new VdiEntity.Release(held.vid(), held.lockOwner(),
-                held.lockAttempt(), r));
+        return askAgainWhenLost(held.name(), Opcode.RELEASE_VDI, r -> new VdiEntity.Release(held.vid(),
+                held.lockOwner(), held.lockAttempt(), r));
     }
 
     /** GET_VDI_ATTR: the payload is a {@code sheepdog_vdi_attr}; only a read of one is asked again. */
@@ -230,7 +233,7 @@ public final class VdiService {
         Function<ActorRef<VdiReply>, VdiEntity.Command> command = r -> new VdiEntity.Attr(attr,
                 req.header().snapId(), flags, r);
         return Flags.has(flags, Flags.CREAT) || Flags.has(flags, Flags.DEL) ? ask(name, command)
-                : askAgainWhenLost(name, command);
+                : askAgainWhenLost(name, Opcode.GET_VDI_ATTR, command);
     }
 
     /** A client's write to an inode object goes through the actor that owns it. */
@@ -240,7 +243,8 @@ public final class VdiService {
         byte[] data = req.payload().toArray();
         Function<ActorRef<VdiReply>, VdiEntity.Command> command = r -> new VdiEntity.WriteInode(h.oid(), h.offset(),
                 data, create, r);
-        return table.get(vid).map(s -> create ? ask(s.name(), command) : askAgainWhenLost(s.name(), command))
+        return table.get(vid)
+                .map(s -> create ? ask(s.name(), command) : askAgainWhenLost(s.name(), h.opcode(), command))
                 .orElseGet(() -> create
                         ? objects.create(h.oid(), h.offset(), ByteString.fromArrayUnsafe(data), h.copies())
                         : objects.write(h.oid(), h.offset(), ByteString.fromArrayUnsafe(data), h.copies()));
@@ -249,7 +253,8 @@ public final class VdiService {
     /** DISCARD_OBJ: the index entry of the data object goes. */
     public CompletionStage<Response> discard(Request req) {
         long oid = req.header().oid();
-        return table.get(Oid.toVid(oid)).map(s -> askAgainWhenLost(s.name(), r -> new VdiEntity.Discard(oid, r)))
+        return table.get(Oid.toVid(oid)).map(s -> askAgainWhenLost(s.name(), Opcode.DISCARD_OBJ,
+                        r -> new VdiEntity.Discard(oid, r)))
                 .orElse(completed(Response.of(ResultCode.NO_VDI)));
     }
 
