@@ -248,7 +248,7 @@ public final class VdiEntity extends DurableStateBehavior<VdiEntity.Command, Fam
             return registryPut(List.of(s.withLock(VdiStateEntry.UNLOCKED, null, 0)))
                     .thenApply(v -> new Finished(null, VdiReply.of(ResultCode.SUCCESS), r.replyTo()));
         }
-        return CompletableFuture.completedFuture(new Finished(null, VdiReply.of(ResultCode.SUCCESS), r.replyTo()));
+        return finished(VdiReply.of(ResultCode.SUCCESS), r.replyTo());
     }
 
     private boolean locking() {

@@ -49,9 +49,9 @@ public final class VdiService {
     private static final Logger log = LoggerFactory.getLogger(VdiService.class);
     private static final Duration ASK_TIMEOUT = Duration.ofSeconds(120);
     /**
-     * How long a lookup waits before it is asked again: VDI actors answer in milliseconds, or within a few seconds when
-     * their objects are being recovered; a question lost with a dead node gets its answer once the cluster has moved
-     * that node's actors (about 15 s), from the try that follows.
+     * How long a VDI request waits before it is asked again: VDI actors answer in milliseconds, or within a few
+     * seconds when their objects are being recovered; a question lost with a dead node gets its answer once the cluster
+     * has moved that node's actors (about 15 s), from the try that follows.
      */
     private static final Duration RETRY_AFTER = Duration.ofSeconds(10);
     private static final int NAME_ONLY = Names.FIELD_LEN;
