@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.sheepdogj.testing.Futures.get;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -95,7 +98,9 @@ class PartitionTest {
      * A node that joins while a member is cut off cannot be Up in Pekko until that member is back or downed, and until
      * then the split-brain resolver does not count it. Listed as a member before that (holding replicas), it made the
      * nodes that survived a kill of the first node down themselves. The resolver is slowed here so that the cut-off
-     * member is neither downed nor back while the joining node waits, longer than Pekko's 7 s for WeaklyUp.
+     * member is neither downed nor back while the joining node waits, longer than Pekko's 7 s for WeaklyUp. Woken,
+     * the cut-off member must not mark the others unreachable for having heard nothing while it was frozen: with
+     * Pekko's failure detector it did, and the resolver could then down it with the nodes that had seen it frozen.
      */
     @Test
     void aNodeJoiningWhileAMemberIsCutOffIsListedOnlyOnceUp() throws Exception {
@@ -128,10 +133,15 @@ class PartitionTest {
                 }
                 assertTrue(statuses.contains("Joining"), "Pekko saw the node join: " + statuses);
 
+                long logBeforeWaking = Files.size(cutOff.log());
                 cutOff.signal("CONT");
                 List<NodeProcess> all = List.of(first, cluster.node(1), cutOff, joining);
                 ProcessCluster.awaitMembers(all, Duration.ofSeconds(90));
                 assertEquals("Up", pekkoStatus(http, address));
+                String sinceWaking = logSince(cutOff, logBeforeWaking);
+                assertFalse(sinceWaking.contains("as UNREACHABLE"),
+                        "the woken node marked members unreachable, having heard nothing while frozen:\n"
+                                + sinceWaking);
             }
         }
     }
@@ -184,6 +194,11 @@ class PartitionTest {
             System.out.printf("frozen node: %d of %d VDI actors on it, every operation done%n", hosted,
                     names.size());
         }
+    }
+
+    private static String logSince(NodeProcess node, long offset) throws IOException {
+        byte[] log = Files.readAllBytes(node.log());
+        return new String(log, (int) offset, log.length - (int) offset, StandardCharsets.UTF_8);
     }
 
     /** The member's status as Pekko Management reports it, or "absent". */
