@@ -20,8 +20,9 @@ import com.typesafe.config.Config;
  * whole cluster. If the split-brain resolver decides in that second, its rule for indirectly connected nodes downs the
  * woken node together with every node that had marked it unreachable while it was frozen (docs/architecture.md,
  * "Partitions"). So a detector that was not asked for longer than half the acceptable heartbeat pause (the reaper asks
- * every second) takes its member as reachable for one acceptable pause more, time for heartbeats to come in; a member
- * that died meanwhile is marked that much later. The other nodes see the pause as they always did.
+ * every second), or not since it was made, takes its member as reachable for one acceptable pause more, time for
+ * heartbeats to come in; a member that died meanwhile is marked that much later. The other nodes see the pause as
+ * they always did.
  */
 public final class PauseAwareFailureDetector implements FailureDetector, FailureDetectorWithAddress {
     private static final Logger log = LoggerFactory.getLogger(PauseAwareFailureDetector.class);
@@ -32,7 +33,7 @@ public final class PauseAwareFailureDetector implements FailureDetector, Failure
     private final LongSupplier nanoTime;
     private final long pauseNanos;
     private final long graceNanos;
-    private boolean asked;
+    /** When this detector was last asked, or made: a pause right after it was made is a pause too. */
     private long lastAsked;
     private long reachableUntil;
 
@@ -47,17 +48,17 @@ public final class PauseAwareFailureDetector implements FailureDetector, Failure
         this.nanoTime = nanoTime;
         this.pauseNanos = acceptablePauseNanos / 2;
         this.graceNanos = acceptablePauseNanos;
-        this.reachableUntil = nanoTime.getAsLong();
+        this.lastAsked = nanoTime.getAsLong();
+        this.reachableUntil = lastAsked;
     }
 
     @Override
     public synchronized boolean isAvailable() {
         long now = nanoTime.getAsLong();
-        if (asked && now - lastAsked > pauseNanos) {
+        if (now - lastAsked > pauseNanos) {
             reachableUntil = now + graceNanos;
             logOnce(now, now - lastAsked);
         }
-        asked = true;
         lastAsked = now;
         return phi.isAvailable() || now - reachableUntil < 0;
     }

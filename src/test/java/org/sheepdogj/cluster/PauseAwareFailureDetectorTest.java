@@ -43,6 +43,15 @@ class PauseAwareFailureDetectorTest {
         }
     }
 
+    /** Pekko makes a member's detector at its first heartbeat, and a node may freeze before the reaper asks it. */
+    @Test
+    void aPauseBeforeTheDetectorWasFirstAskedIsAPauseToo() {
+        detector.heartbeat();
+        clock.nanos += 12 * SECOND;
+        assertFalse(phi.isAvailable(), "Pekko's detector, woken, takes the member as dead");
+        assertTrue(detector.isAvailable(), "woken, before the member's heartbeat could come in");
+    }
+
     @Test
     void aMemberSilentAfterThisNodeWakesIsUnreachableOneAcceptablePauseLater() {
         tenSecondsOfHeartbeats();
