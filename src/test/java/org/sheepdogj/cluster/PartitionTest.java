@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.sheepdogj.testing.Futures.get;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -138,7 +136,7 @@ class PartitionTest {
                 List<NodeProcess> all = List.of(first, cluster.node(1), cutOff, joining);
                 ProcessCluster.awaitMembers(all, Duration.ofSeconds(90));
                 assertEquals("Up", pekkoStatus(http, address));
-                String sinceWaking = logSince(cutOff, logBeforeWaking);
+                String sinceWaking = cutOff.logSince(logBeforeWaking);
                 assertFalse(sinceWaking.contains("as UNREACHABLE"),
                         "the woken node marked members unreachable, having heard nothing while frozen:\n"
                                 + sinceWaking);
@@ -194,11 +192,6 @@ class PartitionTest {
             System.out.printf("frozen node: %d of %d VDI actors on it, every operation done%n", hosted,
                     names.size());
         }
-    }
-
-    private static String logSince(NodeProcess node, long offset) throws IOException {
-        byte[] log = Files.readAllBytes(node.log());
-        return new String(log, (int) offset, log.length - (int) offset, StandardCharsets.UTF_8);
     }
 
     /** The member's status as Pekko Management reports it, or "absent". */

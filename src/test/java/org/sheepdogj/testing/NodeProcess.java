@@ -124,12 +124,18 @@ public final class NodeProcess implements AutoCloseable {
     /** The last {@code lines} lines the node logged, for a failure's message. */
     public String logTail(int lines) {
         try {
-            // decoded with replacement: a line cut in the middle of a character must not hide the others
-            List<String> all = new String(Files.readAllBytes(log), StandardCharsets.UTF_8).lines().toList();
+            List<String> all = logSince(0).lines().toList();
             return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
         } catch (IOException e) {
             return "(no log: " + e + ")";
         }
+    }
+
+    /** What the node logged after the first {@code offset} bytes of its log (its size at some earlier moment). */
+    public String logSince(long offset) throws IOException {
+        byte[] all = Files.readAllBytes(log);
+        // decoded with replacement: a line cut in the middle of a character must not hide the others
+        return new String(all, (int) offset, all.length - (int) offset, StandardCharsets.UTF_8);
     }
 
     public SheepdogConnection connect() {
