@@ -4,7 +4,11 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -26,22 +30,36 @@ import org.sheepdogj.protocol.ResultCode;
  * An open VDI, used as QEMU's sheepdog driver uses one ({@code block/sheepdog.c}): the inode's index is kept in
  * memory; a read goes to the object that holds each part (zeros where none does); a write creates the object on
  * first use (copying it from a snapshot when it still belongs to one) and then records the new objects in the
- * inode's index. Many requests run at once; a write that must create or copy an object waits for the writes to that
- * object before it, and those after it wait for it, so an object is created once.
+ * inode's index. Many requests run at once, overwrites of one object too; a write that must create or copy an object
+ * waits for the writes to that object before it, and those after it wait for it, so an object is created once. A
+ * snapshot taken by another client turns the overwrites under way away (READONLY): each then waits its turn as a
+ * write that must copy its object, so that the first copies it and the others overwrite the copy. (QEMU's driver
+ * runs no two requests on one object at once, {@code wait_for_overlapping_aiocb}.)
  */
 public final class VdiHandle implements AutoCloseable {
+    private static final int OBJECT_LOCKS = 64;
+
     private final RequestChannel channel;
     private final String name;
     private final boolean readOnly;
     private volatile Inode.Header header;
     private final int[] index = new int[Inode.DATA_INDEX_COUNT];
-    private final ConcurrentHashMap<Long, CompletableFuture<Void>> objectTails = new ConcurrentHashMap<>();
+    /** Per object, the end of the last write queued to create or copy it. */
+    private final Map<Long, CompletableFuture<Void>> objectTails = new ConcurrentHashMap<>();
+    /** Per object, the overwrites sent and not yet answered. */
+    private final Map<Long, Set<CompletableFuture<Void>>> overwrites = new ConcurrentHashMap<>();
+    /**
+     * Whatever checks or changes an object's entries in the two maps above holds that object's lock, one of a few, so
+     * that writes to other objects seldom wait for it.
+     */
+    private final Object[] objectLocks = new Object[OBJECT_LOCKS];
 
     private VdiHandle(RequestChannel channel, String name, Inode.Header header, byte[] inode, boolean readOnly) {
         this.channel = channel;
         this.name = name;
         this.header = header;
         this.readOnly = readOnly;
+        Arrays.setAll(objectLocks, i -> new Object());
         ByteBuffer b = ByteBuffer.wrap(inode).order(ByteOrder.LITTLE_ENDIAN);
         for (int i = 0; i < index.length; i++) {
             index[i] = b.getInt(Inode.indexOffset(i));
@@ -166,14 +184,8 @@ public final class VdiHandle implements AutoCloseable {
             return overwrite(offset / objSize, offset % objSize, data.size(), durable, sending(data));
         }
         List<CompletableFuture<Long>> parts = new ArrayList<>();
-        forEachPart(offset, data.size(), (idx, inObj, n, pos) -> {
-            ByteString slice = data.slice(pos, pos + n);
-            if (ownAndSettled(idx)) {
-                parts.add(writePart(idx, inObj, n, durable, sending(slice)).toCompletableFuture());
-            } else {
-                parts.add(inOrder(idx, () -> writePart(idx, inObj, n, durable, sending(slice))));
-            }
-        });
+        forEachPart(offset, data.size(), (idx, inObj, n, pos) ->
+                parts.add(part(idx, inObj, n, durable, sending(data.slice(pos, pos + n)))));
         return CompletableFuture.allOf(parts.toArray(new CompletableFuture[0])).thenCompose(v -> {
             long min = Long.MAX_VALUE;
             long max = -1;
@@ -211,16 +223,59 @@ public final class VdiHandle implements AutoCloseable {
         return length > 0 && (offset + length - 1) / objectSize() == idx && ownAndSettled(idx);
     }
 
-    /** Whether this VDI holds the object and no creation of it is still writing. */
+    private Object lockOf(long idx) {
+        return objectLocks[(int) idx & (OBJECT_LOCKS - 1)];
+    }
+
+    /** Whether this VDI holds the object and no creation of it is queued or under way. */
     private boolean ownAndSettled(long idx) {
-        return index[(int) idx] == vid() && !objectTails.containsKey(idx);
+        synchronized (lockOf(idx)) {
+            return index[(int) idx] == vid() && !objectTails.containsKey(idx);
+        }
     }
 
     /** The common case of a write within one object this VDI already holds: one WRITE_OBJ, nothing else. */
     private CompletionStage<Void> overwrite(long idx, long inObj, int length, boolean durable,
                                             Function<RequestHeader, CompletionStage<Response>> send) {
-        return writePart(idx, inObj, length, durable, send).thenCompose(created -> created >= 0
+        return part(idx, inObj, length, durable, send).thenCompose(created -> created >= 0
                 ? writeIndex(created, created) : CompletableFuture.completedFuture(null));
+    }
+
+    /**
+     * Writes one part: an overwrite of an object this VDI holds, with no creation of it queued, is sent at once;
+     * any other write, and an overwrite that a snapshot turned away, waits its turn on the object ({@link #inOrder}).
+     * Completes with the object's index if it had to be created, else -1.
+     */
+    private CompletableFuture<Long> part(long idx, long inObj, int length, boolean durable,
+                                         Function<RequestHeader, CompletionStage<Response>> send) {
+        CompletableFuture<Void> answered = new CompletableFuture<>();
+        RequestHeader h;
+        synchronized (lockOf(idx)) {
+            if (!ownAndSettled(idx)) {
+                return inOrder(idx, () -> writePart(idx, inObj, length, durable, send));
+            }
+            h = objRequest(Opcode.WRITE_OBJ, Flags.WRITE | (durable ? 0 : Flags.UNSYNCED), length,
+                    Oid.vidToDataOid(vid(), idx), 0, inObj);
+            overwrites.computeIfAbsent(idx, k -> new HashSet<>()).add(answered);
+        }
+        return send.apply(h).whenComplete((r, e) -> {
+            synchronized (lockOf(idx)) {
+                Set<CompletableFuture<Void>> flying = overwrites.get(idx);
+                flying.remove(answered);
+                if (flying.isEmpty()) {
+                    overwrites.remove(idx);
+                }
+            }
+            answered.complete(null);
+        }).thenCompose(r -> {
+            if (r.result() == ResultCode.READONLY) {
+                return reload().thenCompose(v -> inOrder(idx, () -> writePart(idx, inObj, length, durable, send)));
+            }
+            if (!r.ok()) {
+                throw new SheepdogException(h.opcode(), r.result());
+            }
+            return CompletableFuture.completedFuture(-1L);
+        }).toCompletableFuture();
     }
 
     /** Sends a part's header with {@code data} as its payload. */
@@ -229,8 +284,8 @@ public final class VdiHandle implements AutoCloseable {
     }
 
     /**
-     * Writes one part of {@code length} bytes, which {@code send} sends with the header it is given; completes with the
-     * object's index if it had to be created, else -1.
+     * Writes one part of {@code length} bytes in the object's turn ({@link #inOrder}), which {@code send} sends with
+     * the header it is given; completes with the object's index if it had to be created, else -1.
      */
     private CompletionStage<Long> writePart(long idx, long inObj, int length, boolean durable,
                                             Function<RequestHeader, CompletionStage<Response>> send) {
@@ -389,14 +444,26 @@ public final class VdiHandle implements AutoCloseable {
         }
     }
 
-    /** Runs {@code op} after every earlier operation on the same object. */
+    /**
+     * Runs {@code op} after every earlier operation queued on the same object and every overwrite of it under way;
+     * overwrites sent after it wait for it ({@link #part}).
+     */
     private <T> CompletableFuture<T> inOrder(long idx, Supplier<CompletionStage<T>> op) {
         CompletableFuture<T> result = new CompletableFuture<>();
         CompletableFuture<Void> mine = result.handle((r, e) -> (Void) null);
-        CompletableFuture<Void> before = objectTails.put(idx, mine);
-        CompletableFuture<Void> start = before == null ? CompletableFuture.completedFuture(null) : before;
+        List<CompletableFuture<Void>> before = new ArrayList<>();
+        synchronized (lockOf(idx)) {
+            CompletableFuture<Void> queued = objectTails.put(idx, mine);
+            if (queued != null) {
+                before.add(queued);
+            }
+            before.addAll(overwrites.getOrDefault(idx, Set.of()));
+        }
+        CompletableFuture<Void> start = CompletableFuture.allOf(before.toArray(new CompletableFuture[0]));
         start.thenCompose(v -> op.get()).whenComplete((r, e) -> {
-            objectTails.remove(idx, mine);
+            synchronized (lockOf(idx)) {
+                objectTails.remove(idx, mine);
+            }
             if (e != null) {
                 result.completeExceptionally(e);
             } else {
