@@ -248,12 +248,13 @@ public final class VdiHandle implements AutoCloseable {
      */
     private CompletableFuture<Long> part(long idx, long inObj, int length, boolean durable,
                                          Function<RequestHeader, CompletionStage<Response>> send) {
-        CompletableFuture<Void> answered = new CompletableFuture<>();
+        CompletableFuture<Void> answered;
         RequestHeader h;
         synchronized (lockOf(idx)) {
             if (!ownAndSettled(idx)) {
                 return inOrder(idx, () -> writePart(idx, inObj, length, durable, send));
             }
+            answered = new CompletableFuture<>();
             h = objRequest(Opcode.WRITE_OBJ, Flags.WRITE | (durable ? 0 : Flags.UNSYNCED), length,
                     Oid.vidToDataOid(vid(), idx), 0, inObj);
             overwrites.computeIfAbsent(idx, k -> new HashSet<>()).add(answered);

@@ -141,9 +141,10 @@ class NodeFailureTest {
      * node among those that may die), and snapshots are taken and deleted through random nodes, which turn the writes
      * under way into copies on write; then every block read back through every node as the campaign's rules allow,
      * every acknowledged snapshot listed once by every node and no deleted one, and no write waiting more than a
-     * minute. With this seed the second kill takes the client's node, which holds the VDI's actor, and the client's
-     * next open goes to another node before the death is noticed: its lookup is lost and must be asked again. Before
-     * {@code VdiHandle} made the writes that meet a snapshot copy their object one at a time, this campaign lost some.
+     * minute. With this seed the second kill takes the client's node, which holds the VDI's actor; the client's next
+     * open can reach another node before the death is noticed, and then its lookup is lost and must be asked again.
+     * Before {@code VdiHandle} made the writes that meet a snapshot copy their object one at a time, this campaign lost
+     * some.
      */
     @Test
     void aShortKillCampaignFindsEveryAcknowledgedWrite() {
