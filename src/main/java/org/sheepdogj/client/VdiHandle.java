@@ -180,7 +180,7 @@ public final class VdiHandle implements AutoCloseable {
         }
         checkRange(offset, data.size());
         long objSize = objectSize();
-        if (withinOneOwnObject(offset, data.size())) {
+        if (withinOneObject(offset, data.size())) {
             return overwrite(offset / objSize, offset % objSize, data.size(), durable, sending(data));
         }
         List<CompletableFuture<Long>> parts = new ArrayList<>();
@@ -217,24 +217,32 @@ public final class VdiHandle implements AutoCloseable {
         return write(offset, ByteString.fromByteBuffer(data.duplicate()), durable);
     }
 
+    /** Whether a range of the VDI lies within one object. */
+    private boolean withinOneObject(long offset, int length) {
+        return length > 0 && (offset + length - 1) / objectSize() == offset / objectSize();
+    }
+
     /** Whether a range of the VDI lies within one object {@link #ownAndSettled}. */
     private boolean withinOneOwnObject(long offset, int length) {
-        long idx = offset / objectSize();
-        return length > 0 && (offset + length - 1) / objectSize() == idx && ownAndSettled(idx);
+        return withinOneObject(offset, length) && ownAndSettled(offset / objectSize());
     }
 
     private Object lockOf(long idx) {
         return objectLocks[(int) idx & (OBJECT_LOCKS - 1)];
     }
 
-    /** Whether this VDI holds the object and no creation of it is queued or under way. */
+    /**
+     * Whether this VDI holds the object and no creation of it is queued or under way. What acts on the answer asks
+     * holding the object's lock ({@link #part}); without it, the answer is a hint.
+     */
     private boolean ownAndSettled(long idx) {
-        synchronized (lockOf(idx)) {
-            return index[(int) idx] == vid() && !objectTails.containsKey(idx);
-        }
+        return index[(int) idx] == vid() && !objectTails.containsKey(idx);
     }
 
-    /** The common case of a write within one object this VDI already holds: one WRITE_OBJ, nothing else. */
+    /**
+     * A write within one object: where this VDI holds it, the common case, one WRITE_OBJ and nothing else; otherwise
+     * the object's creation and then its index entry.
+     */
     private CompletionStage<Void> overwrite(long idx, long inObj, int length, boolean durable,
                                             Function<RequestHeader, CompletionStage<Response>> send) {
         return part(idx, inObj, length, durable, send).thenCompose(created -> created >= 0
@@ -255,8 +263,7 @@ public final class VdiHandle implements AutoCloseable {
                 return inOrder(idx, () -> writePart(idx, inObj, length, durable, send));
             }
             answered = new CompletableFuture<>();
-            h = objRequest(Opcode.WRITE_OBJ, Flags.WRITE | (durable ? 0 : Flags.UNSYNCED), length,
-                    Oid.vidToDataOid(vid(), idx), 0, inObj);
+            h = overwriteOf(Oid.vidToDataOid(vid(), idx), inObj, length, durable);
             overwrites.computeIfAbsent(idx, k -> new HashSet<>()).add(answered);
         }
         return send.apply(h).whenComplete((r, e) -> {
@@ -279,6 +286,11 @@ public final class VdiHandle implements AutoCloseable {
         }).toCompletableFuture();
     }
 
+    /** A WRITE_OBJ into an object this VDI holds; without {@code durable}, acknowledged before the disk sync. */
+    private static RequestHeader overwriteOf(long oid, long inObj, int length, boolean durable) {
+        return objRequest(Opcode.WRITE_OBJ, Flags.WRITE | (durable ? 0 : Flags.UNSYNCED), length, oid, 0, inObj);
+    }
+
     /** Sends a part's header with {@code data} as its payload. */
     private Function<RequestHeader, CompletionStage<Response>> sending(ByteString data) {
         return h -> channel.submit(new Request(h, data));
@@ -295,8 +307,7 @@ public final class VdiHandle implements AutoCloseable {
         long oid = Oid.vidToDataOid(vid, idx);
         RequestHeader h;
         if (holder == vid) {
-            h = objRequest(Opcode.WRITE_OBJ, Flags.WRITE | (durable ? 0 : Flags.UNSYNCED), length, oid, 0,
-                    inObj);
+            h = overwriteOf(oid, inObj, length, durable);
         } else if (holder == 0) {
             h = objRequest(Opcode.CREATE_AND_WRITE_OBJ, Flags.WRITE, length, oid, 0, inObj);
         } else {
