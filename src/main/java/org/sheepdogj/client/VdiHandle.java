@@ -31,10 +31,11 @@ import org.sheepdogj.protocol.ResultCode;
  * memory; a read goes to the object that holds each part (zeros where none does); a write creates the object on
  * first use (copying it from a snapshot when it still belongs to one) and then records the new objects in the
  * inode's index. Many requests run at once, overwrites of one object too; a write that must create or copy an object
- * waits for the writes to that object before it, and those after it wait for it, so an object is created once. A
- * snapshot taken by another client turns the overwrites under way away (READONLY): each then waits its turn as a
- * write that must copy its object, so that the first copies it and the others overwrite the copy. (QEMU's driver
- * runs no two requests on one object at once, {@code wait_for_overlapping_aiocb}.)
+ * waits for the writes to that object before it, and those after it wait until the inode names the object, so that
+ * an object is created once and no write into it is acknowledged before the inode names it. A snapshot taken by
+ * another client turns the overwrites under way away (READONLY): each then waits its turn as a write that must copy
+ * its object, so that the first copies it and the others overwrite the copy. (QEMU's driver runs no two requests on
+ * one object at once, {@code wait_for_overlapping_aiocb}.)
  */
 public final class VdiHandle implements AutoCloseable {
     private static final int OBJECT_LOCKS = 64;
@@ -181,23 +182,12 @@ public final class VdiHandle implements AutoCloseable {
         checkRange(offset, data.size());
         long objSize = objectSize();
         if (withinOneObject(offset, data.size())) {
-            return overwrite(offset / objSize, offset % objSize, data.size(), durable, sending(data));
+            return part(offset / objSize, offset % objSize, data.size(), durable, sending(data));
         }
-        List<CompletableFuture<Long>> parts = new ArrayList<>();
+        List<CompletableFuture<Void>> parts = new ArrayList<>();
         forEachPart(offset, data.size(), (idx, inObj, n, pos) ->
                 parts.add(part(idx, inObj, n, durable, sending(data.slice(pos, pos + n)))));
-        return CompletableFuture.allOf(parts.toArray(new CompletableFuture[0])).thenCompose(v -> {
-            long min = Long.MAX_VALUE;
-            long max = -1;
-            for (CompletableFuture<Long> p : parts) {
-                long created = p.join();
-                if (created >= 0) {
-                    min = Math.min(min, created);
-                    max = Math.max(max, created);
-                }
-            }
-            return max < 0 ? CompletableFuture.completedFuture(null) : writeIndex(min, max);
-        });
+        return CompletableFuture.allOf(parts.toArray(new CompletableFuture[0]));
     }
 
     /**
@@ -210,7 +200,7 @@ public final class VdiHandle implements AutoCloseable {
         if (!readOnly) {
             checkRange(offset, data.remaining());
             if (withinOneOwnObject(offset, data.remaining())) {
-                return overwrite(offset / objectSize(), offset % objectSize(), data.remaining(), durable,
+                return part(offset / objectSize(), offset % objectSize(), data.remaining(), durable,
                         h -> channel.submitFrom(h, data));
             }
         }
@@ -240,21 +230,11 @@ public final class VdiHandle implements AutoCloseable {
     }
 
     /**
-     * A write within one object: where this VDI holds it, the common case, one WRITE_OBJ and nothing else; otherwise
-     * the object's creation and then its index entry.
+     * Writes one object's part: where this VDI holds the object, with no creation of it queued, the common case, one
+     * WRITE_OBJ sent at once; any other write, and an overwrite that a snapshot turned away, waits its turn on the
+     * object ({@link #inOrder}).
      */
-    private CompletionStage<Void> overwrite(long idx, long inObj, int length, boolean durable,
-                                            Function<RequestHeader, CompletionStage<Response>> send) {
-        return part(idx, inObj, length, durable, send).thenCompose(created -> created >= 0
-                ? writeIndex(created, created) : CompletableFuture.completedFuture(null));
-    }
-
-    /**
-     * Writes one part: an overwrite of an object this VDI holds, with no creation of it queued, is sent at once;
-     * any other write, and an overwrite that a snapshot turned away, waits its turn on the object ({@link #inOrder}).
-     * Completes with the object's index if it had to be created, else -1.
-     */
-    private CompletableFuture<Long> part(long idx, long inObj, int length, boolean durable,
+    private CompletableFuture<Void> part(long idx, long inObj, int length, boolean durable,
                                          Function<RequestHeader, CompletionStage<Response>> send) {
         CompletableFuture<Void> answered;
         RequestHeader h;
@@ -282,7 +262,7 @@ public final class VdiHandle implements AutoCloseable {
             if (!r.ok()) {
                 throw new SheepdogException(h.opcode(), r.result());
             }
-            return CompletableFuture.completedFuture(-1L);
+            return CompletableFuture.<Void>completedFuture(null);
         }).toCompletableFuture();
     }
 
@@ -298,9 +278,11 @@ public final class VdiHandle implements AutoCloseable {
 
     /**
      * Writes one part of {@code length} bytes in the object's turn ({@link #inOrder}), which {@code send} sends with
-     * the header it is given; completes with the object's index if it had to be created, else -1.
+     * the header it is given. An object it creates is recorded in the inode's index within the turn: a write after
+     * it, sent at once as an overwrite, is then acknowledged only when the inode names the object it went to (were
+     * the index write lost with this node, such a write would otherwise be lost too).
      */
-    private CompletionStage<Long> writePart(long idx, long inObj, int length, boolean durable,
+    private CompletionStage<Void> writePart(long idx, long inObj, int length, boolean durable,
                                             Function<RequestHeader, CompletionStage<Response>> send) {
         int holder = index[(int) idx];
         int vid = vid();
@@ -321,11 +303,15 @@ public final class VdiHandle implements AutoCloseable {
             if (!r.ok()) {
                 throw new SheepdogException(h.opcode(), r.result());
             }
-            if (holder != vid) {
-                index[(int) idx] = vid;
-                return CompletableFuture.completedFuture(idx);
+            if (holder == vid) {
+                return CompletableFuture.<Void>completedFuture(null);
             }
-            return CompletableFuture.completedFuture(-1L);
+            index[(int) idx] = vid;
+            return writeIndex(idx).whenComplete((v, e) -> {
+                if (e != null) {
+                    index[(int) idx] = holder;
+                }
+            });
         });
     }
 
@@ -338,13 +324,11 @@ public final class VdiHandle implements AutoCloseable {
                 .thenAccept(h -> header = Inode.Header.decode(h));
     }
 
-    private CompletionStage<Void> writeIndex(long min, long max) {
-        ByteBuffer b = ByteBuffer.allocate((int) (max - min + 1) * 4).order(ByteOrder.LITTLE_ENDIAN);
-        for (long i = min; i <= max; i++) {
-            b.putInt(index[(int) i]);
-        }
+    /** Records the object's entry in the inode; until it has, the next write to the object creates it again. */
+    private CompletionStage<Void> writeIndex(long idx) {
+        ByteBuffer b = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(0, index[(int) idx]);
         RequestHeader h = objRequest(Opcode.WRITE_OBJ, Flags.WRITE, b.capacity(), Oid.vidToVdiOid(vid()), 0,
-                Inode.indexOffset(min));
+                Inode.indexOffset(idx));
         return Sheepdog.expect(channel.submit(new Request(h, ByteString.fromArrayUnsafe(b.array()))),
                 Opcode.WRITE_OBJ).thenApply(r -> null);
     }

@@ -525,10 +525,26 @@ public final class VdiEntity extends DurableStateBehavior<VdiEntity.Command, Fam
         return oldVids.thenCombine(oldRefs, (vids, refs) -> new byte[][] {vids, refs}).thenCompose(old ->
                 check(vc.objects().write(oid, offset, payload, 0))
                         .thenCompose(v -> inodes.write(vid, Inode.grefOffset(start), new byte[count * 8]))
-                        .thenApply(v -> {
-                            IndexChange.dropped(start, old[0], old[1], data).forEach(vc.reclaimer()::decref);
-                            return new Finished(null, VdiReply.of(ResultCode.SUCCESS), replyTo);
-                        }));
+                        .thenCompose(v -> dropReferences(vid, IndexChange.dropped(start, old[0], old[1], data)))
+                        .thenApply(v -> new Finished(null, VdiReply.of(ResultCode.SUCCESS), replyTo)));
+    }
+
+    /**
+     * The references an index write gave up. An object of the VDI's own id, which a discard left unreferenced, goes
+     * before the write is answered: the client may create it again at once, under the same id, and a removal still
+     * to come would then take the new object (with writes already acknowledged in it). Objects of other ids (the
+     * snapshot a copy on write came from) are never created again, and go in the background.
+     */
+    private CompletionStage<Void> dropReferences(int vid, List<IndexChange.Drop> drops) {
+        List<IndexChange.Drop> own = new ArrayList<>();
+        for (IndexChange.Drop d : drops) {
+            if (Oid.toVid(d.dataOid()) == vid) {
+                own.add(d);
+            } else {
+                vc.reclaimer().decref(d);
+            }
+        }
+        return vc.reclaimer().decrefNow(own);
     }
 
     /** DISCARD_OBJ (QEMU 1.5 to 2.4): the index entry is zeroed as a client's index write would do it. */

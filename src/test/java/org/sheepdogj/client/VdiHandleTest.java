@@ -1,6 +1,8 @@
 package org.sheepdogj.client;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.sheepdogj.testing.Futures.get;
 
 import java.nio.file.Path;
@@ -9,16 +11,26 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
 
 import org.apache.pekko.util.ByteString;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.sheepdogj.protocol.Inode;
+import org.sheepdogj.protocol.Oid;
+import org.sheepdogj.protocol.Opcode;
+import org.sheepdogj.protocol.Request;
+import org.sheepdogj.protocol.RequestHeader;
+import org.sheepdogj.protocol.Response;
+import org.sheepdogj.protocol.ResultCode;
 import org.sheepdogj.testing.TestNode;
 
 /**
- * An open VDI whose objects many writes reach at once, as an NBD export's do, while another client takes snapshots
- * of it ({@code dog vdi snapshot}): the writes that meet a snapshot are turned away (READONLY) and copied on write to
- * the new working VDI. Every acknowledged write must be in the working VDI afterwards.
+ * An open VDI whose objects many writes reach at once, as an NBD export's do: every acknowledged write must be found
+ * by the next open, when another client takes snapshots meanwhile ({@code dog vdi snapshot}: the writes that meet
+ * one are turned away, READONLY, and copied on write to the new working VDI), and when the write that created an
+ * object never recorded it in the inode.
  */
 class VdiHandleTest {
     private static final int BLOCK = 4096;
@@ -73,6 +85,62 @@ class VdiHandleTest {
                 }
                 assertEquals(0, wrong, "blocks of the working VDI without their last acknowledged write");
             }
+        }
+    }
+
+    /**
+     * A write into an object that another write is creating is acknowledged only once the inode names the object:
+     * were the creator's index write lost (its gateway died before sending it), the object would hold an acknowledged
+     * write that no inode names, and the next open would not find it.
+     */
+    @Test
+    void aWriteIsAcknowledgedOnlyOnceTheInodeNamesItsObject() throws Exception {
+        try (TestNode node = TestNode.start(dir)) {
+            try (SheepdogConnection c = node.connect()) {
+                get(Sheepdog.format(c, 1, 0));
+                get(Sheepdog.createVdi(c, "disk", SIZE));
+            }
+            try (SheepdogConnection c = node.connect()) {
+                IndexWriteLost channel = new IndexWriteLost(c);
+                try (VdiHandle h = get(VdiHandle.open(channel, "disk", 0, ""))) {
+                    CompletableFuture<Void> creating = h.write(0, filled(1)).toCompletableFuture();
+                    get(channel.reached);
+                    CompletableFuture<Void> next = h.write(BLOCK, filled(2)).toCompletableFuture();
+                    channel.lose();
+                    assertThrows(ExecutionException.class, () -> get(creating));
+                    get(next);
+                }
+            }
+            try (SheepdogConnection c = node.connect(); VdiHandle h = get(VdiHandle.open(c, "disk", 0, ""))) {
+                assertArrayEquals(filled(2).toArray(), get(h.read(BLOCK, BLOCK)).toArray(),
+                        "the acknowledged write into the object");
+            }
+        }
+    }
+
+    /** A connection on which the first write into an inode's index never leaves: it fails once {@link #lose}d. */
+    private static final class IndexWriteLost implements RequestChannel {
+        private final RequestChannel connection;
+        final CompletableFuture<Void> reached = new CompletableFuture<>();
+        private final CompletableFuture<Response> answer = new CompletableFuture<>();
+
+        IndexWriteLost(RequestChannel connection) {
+            this.connection = connection;
+        }
+
+        @Override
+        public CompletionStage<Response> submit(Request request) {
+            RequestHeader h = request.header();
+            boolean indexWrite = h.opcode() == Opcode.WRITE_OBJ && Oid.isVdiObj(h.oid())
+                    && h.offset() >= Inode.HEADER_SIZE;
+            if (indexWrite && reached.complete(null)) {
+                return answer;
+            }
+            return connection.submit(request);
+        }
+
+        void lose() {
+            answer.complete(Response.of(ResultCode.NETWORK_ERROR));
         }
     }
 

@@ -10,8 +10,11 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 import org.apache.pekko.util.ByteString;
 import org.junit.jupiter.api.Test;
@@ -196,6 +199,55 @@ class VdiOperationsTest {
             awaitDataObjects(node, 0);
             assertEquals(ResultCode.NO_VDI, lock(c, "space").result());
         }
+    }
+
+    /**
+     * Once a discard is answered, the client may write the object again at once, which creates it under the same id
+     * (QEMU's discard, an NBD trim, then a write): the reference the discard dropped must be gone by then, even with
+     * the deletion of a large VDI queued ahead of it, or its removal would take the new object.
+     */
+    @Test
+    void anObjectWrittenAgainRightAfterItsDiscardIsKept() throws Exception {
+        int objects = 16;
+        int oldObjects = 2000;
+        try (TestNode node = TestNode.start(dir); SheepdogConnection c = node.connect()) {
+            get(Sheepdog.format(c, 1, 0));
+            get(Sheepdog.createVdi(c, "disk", (long) objects << 22));
+            int oldVid = get(Sheepdog.createVdi(c, "old", (long) oldObjects << 22));
+            try (VdiHandle old = get(VdiHandle.open(c, "old", 0, ""))) {
+                writeFirstBlocks(old, 0, oldObjects, 7);
+            }
+            try (VdiHandle h = get(VdiHandle.open(c, "disk", 0, ""))) {
+                writeFirstBlocks(h, 0, objects, 1);
+                get(Sheepdog.deleteVdi(c, "old", "", 0));
+                get(h.discard(0, (long) objects << 22));
+                writeFirstBlocks(h, 0, objects, 2);
+            }
+            ProcessCluster.await(Duration.ofSeconds(60), "the deleted VDI's objects gone", () -> node.node().store()
+                    .objects().list().stream().noneMatch(oid -> Oid.isDataObj(oid) && Oid.toVid(oid) == oldVid));
+            try (VdiHandle h = get(VdiHandle.open(c, "disk", 0, ""))) {
+                for (int i = 0; i < objects; i++) {
+                    assertArrayEquals(block(2), get(h.read((long) i << 22, 4096)).toArray(), "object " + i);
+                }
+            }
+        }
+    }
+
+    /** Writes a block of {@code pattern} at the start of each object from {@code first} to {@code end}. */
+    private static void writeFirstBlocks(VdiHandle h, int first, int end, int pattern) throws Exception {
+        for (int from = first; from < end; from += 200) {
+            List<CompletableFuture<Void>> writes = new ArrayList<>();
+            for (int i = from; i < Math.min(end, from + 200); i++) {
+                writes.add(h.write((long) i << 22, ByteString.fromArrayUnsafe(block(pattern))).toCompletableFuture());
+            }
+            get(CompletableFuture.allOf(writes.toArray(new CompletableFuture[0])));
+        }
+    }
+
+    private static byte[] block(int pattern) {
+        byte[] b = new byte[4096];
+        Arrays.fill(b, (byte) pattern);
+        return b;
     }
 
     private static long dataObjects(TestNode node) {
