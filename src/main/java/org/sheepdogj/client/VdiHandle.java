@@ -324,13 +324,24 @@ public final class VdiHandle implements AutoCloseable {
                 .thenAccept(h -> header = Inode.Header.decode(h));
     }
 
-    /** Records the object's entry in the inode; until it has, the next write to the object creates it again. */
+    /**
+     * Records the object's entry in the inode; until it has, the next write to the object creates it again. If another
+     * client made this VDI a snapshot since the object was created, the node refuses (READONLY) and the entry goes to
+     * the new working VDI, where the write that created the object belongs.
+     */
     private CompletionStage<Void> writeIndex(long idx) {
         ByteBuffer b = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(0, index[(int) idx]);
         RequestHeader h = objRequest(Opcode.WRITE_OBJ, Flags.WRITE, b.capacity(), Oid.vidToVdiOid(vid()), 0,
                 Inode.indexOffset(idx));
-        return Sheepdog.expect(channel.submit(new Request(h, ByteString.fromArrayUnsafe(b.array()))),
-                Opcode.WRITE_OBJ).thenApply(r -> null);
+        return channel.submit(new Request(h, ByteString.fromArrayUnsafe(b.array()))).thenCompose(r -> {
+            if (r.result() == ResultCode.READONLY) {
+                return reload().thenCompose(v -> writeIndex(idx));
+            }
+            if (!r.ok()) {
+                throw new SheepdogException(Opcode.WRITE_OBJ, r.result());
+            }
+            return CompletableFuture.<Void>completedFuture(null);
+        });
     }
 
     /**
@@ -341,7 +352,7 @@ public final class VdiHandle implements AutoCloseable {
         long objSize = objectSize();
         long first = (offset + objSize - 1) / objSize;
         long end = (offset + length) / objSize;
-        List<CompletableFuture<Long>> parts = new ArrayList<>();
+        List<CompletableFuture<Void>> parts = new ArrayList<>();
         for (long idx = first; idx < end; idx++) {
             long i = idx;
             if (index[(int) i] == 0) {
@@ -349,10 +360,7 @@ public final class VdiHandle implements AutoCloseable {
             }
             parts.add(inOrder(i, () -> {
                 index[(int) i] = 0;
-                RequestHeader h = objRequest(Opcode.WRITE_OBJ, Flags.WRITE, 4, Oid.vidToVdiOid(vid()), 0,
-                        Inode.indexOffset(i));
-                return Sheepdog.expect(channel.submit(new Request(h, ByteString.fromArrayUnsafe(new byte[4]))),
-                        Opcode.WRITE_OBJ).thenApply(r -> i);
+                return writeIndex(i);
             }));
         }
         return CompletableFuture.allOf(parts.toArray(new CompletableFuture[0]));

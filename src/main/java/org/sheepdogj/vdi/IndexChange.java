@@ -40,6 +40,19 @@ public final class IndexChange {
         return out;
     }
 
+    /** Whether a write of {@code newVids} over entries that held {@code oldVids} names an object one did not hold. */
+    public static boolean gainsObject(byte[] oldVids, byte[] newVids) {
+        ByteBuffer ov = ByteBuffer.wrap(oldVids).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer nv = ByteBuffer.wrap(newVids).order(ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i + 4 <= Math.min(oldVids.length, newVids.length); i += 4) {
+            int now = nv.getInt(i);
+            if (now != 0 && now != ov.getInt(i)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The drops of wiping a whole inode: every allocated entry. */
     public static List<Drop> all(byte[] inode) {
         ByteBuffer b = ByteBuffer.wrap(inode).order(ByteOrder.LITTLE_ENDIAN);

@@ -500,7 +500,10 @@ public final class VdiEntity extends DurableStateBehavior<VdiEntity.Command, Fam
 
     /**
      * A client's write to an inode ({@code gateway_write_obj}). A write into the index moves references: the
-     * entries it replaces lose one (their objects may go), and their generation counts start again from zero.
+     * entries it replaces lose one (their objects may go), and their generation counts start again from zero. A
+     * snapshot's index may lose entries ({@code dog vdi delete} zeroes them) but gains no object (READONLY; sheep 1.0
+     * takes it): a client that created an object just before another client took a snapshot would otherwise record
+     * the object in the snapshot and not in the working VDI, where its write belongs, and acknowledge the write.
      */
     private CompletionStage<Finished> writeInode(Family f, long oid, long offset, byte[] data, boolean create,
                                                  ActorRef<VdiReply> replyTo) {
@@ -522,11 +525,17 @@ public final class VdiEntity extends DurableStateBehavior<VdiEntity.Command, Fam
         int count = data.length / 4;
         CompletionStage<byte[]> oldVids = inodes.read(vid, offset, data.length);
         CompletionStage<byte[]> oldRefs = inodes.read(vid, Inode.grefOffset(start), count * 8);
-        return oldVids.thenCombine(oldRefs, (vids, refs) -> new byte[][] {vids, refs}).thenCompose(old ->
-                check(vc.objects().write(oid, offset, payload, 0))
-                        .thenCompose(v -> inodes.write(vid, Inode.grefOffset(start), new byte[count * 8]))
-                        .thenCompose(v -> dropReferences(vid, IndexChange.dropped(start, old[0], old[1], data)))
-                        .thenApply(v -> new Finished(null, VdiReply.of(ResultCode.SUCCESS), replyTo)));
+        Family.Member member = f.member(vid);
+        boolean snapshot = member != null && member.snapshot();
+        return oldVids.thenCombine(oldRefs, (vids, refs) -> new byte[][] {vids, refs}).thenCompose(old -> {
+            if (snapshot && IndexChange.gainsObject(old[0], data)) {
+                return finished(VdiReply.of(ResultCode.READONLY), replyTo);
+            }
+            return check(vc.objects().write(oid, offset, payload, 0))
+                    .thenCompose(v -> inodes.write(vid, Inode.grefOffset(start), new byte[count * 8]))
+                    .thenCompose(v -> dropReferences(vid, IndexChange.dropped(start, old[0], old[1], data)))
+                    .thenApply(v -> new Finished(null, VdiReply.of(ResultCode.SUCCESS), replyTo));
+        });
     }
 
     /**

@@ -45,10 +45,7 @@ class VdiHandleTest {
     @Test
     void writesInFlightWhenAnotherClientTakesASnapshotAreAllKept() throws Exception {
         try (TestNode node = TestNode.start(dir)) {
-            try (SheepdogConnection c = node.connect()) {
-                get(Sheepdog.format(c, 1, 0));
-                get(Sheepdog.createVdi(c, "disk", SIZE));
-            }
+            createDisk(node);
             byte[] last = new byte[BLOCKS];
             SplittableRandom random = new SplittableRandom(3);
             try (SheepdogConnection writer = node.connect(); SheepdogConnection other = node.connect();
@@ -96,12 +93,9 @@ class VdiHandleTest {
     @Test
     void aWriteIsAcknowledgedOnlyOnceTheInodeNamesItsObject() throws Exception {
         try (TestNode node = TestNode.start(dir)) {
+            createDisk(node);
             try (SheepdogConnection c = node.connect()) {
-                get(Sheepdog.format(c, 1, 0));
-                get(Sheepdog.createVdi(c, "disk", SIZE));
-            }
-            try (SheepdogConnection c = node.connect()) {
-                IndexWriteLost channel = new IndexWriteLost(c);
+                IndexWriteHeld channel = new IndexWriteHeld(c);
                 try (VdiHandle h = get(VdiHandle.open(channel, "disk", 0, ""))) {
                     CompletableFuture<Void> creating = h.write(0, filled(1)).toCompletableFuture();
                     get(channel.reached);
@@ -111,20 +105,58 @@ class VdiHandleTest {
                     get(next);
                 }
             }
-            try (SheepdogConnection c = node.connect(); VdiHandle h = get(VdiHandle.open(c, "disk", 0, ""))) {
-                assertArrayEquals(filled(2).toArray(), get(h.read(BLOCK, BLOCK)).toArray(),
-                        "the acknowledged write into the object");
-            }
+            assertBlock(node, 1, 2);
         }
     }
 
-    /** A connection on which the first write into an inode's index never leaves: it fails once {@link #lose}d. */
-    private static final class IndexWriteLost implements RequestChannel {
+    /**
+     * Another client takes a snapshot between the creation of an object and its index write: the node refuses the
+     * snapshot's index (READONLY), and the entry goes to the new working VDI, which the write belongs to.
+     */
+    @Test
+    void anObjectCreatedJustBeforeASnapshotIsRecordedInTheWorkingVdi() throws Exception {
+        try (TestNode node = TestNode.start(dir)) {
+            createDisk(node);
+            try (SheepdogConnection c = node.connect(); SheepdogConnection other = node.connect()) {
+                IndexWriteHeld channel = new IndexWriteHeld(c);
+                try (VdiHandle h = get(VdiHandle.open(channel, "disk", 0, ""))) {
+                    CompletableFuture<Void> creating = h.write(0, filled(1)).toCompletableFuture();
+                    get(channel.reached);
+                    get(snapshotAsDogDoes(other));
+                    channel.release();
+                    get(creating);
+                }
+            }
+            assertBlock(node, 0, 1);
+        }
+    }
+
+    private static void createDisk(TestNode node) throws Exception {
+        try (SheepdogConnection c = node.connect()) {
+            get(Sheepdog.format(c, 1, 0));
+            get(Sheepdog.createVdi(c, "disk", SIZE));
+        }
+    }
+
+    /** The working VDI, opened afresh, holds {@code pattern} in {@code block}. */
+    private static void assertBlock(TestNode node, int block, int pattern) throws Exception {
+        try (SheepdogConnection c = node.connect(); VdiHandle h = get(VdiHandle.open(c, "disk", 0, ""))) {
+            assertArrayEquals(filled(pattern).toArray(), get(h.read((long) block * BLOCK, BLOCK)).toArray(),
+                    "the acknowledged write into block " + block);
+        }
+    }
+
+    /**
+     * A connection that holds back the first write into an inode's index: it goes on when {@link #release}d, or never
+     * leaves and fails when {@link #lose}d.
+     */
+    private static final class IndexWriteHeld implements RequestChannel {
         private final RequestChannel connection;
         final CompletableFuture<Void> reached = new CompletableFuture<>();
+        private final CompletableFuture<Request> held = new CompletableFuture<>();
         private final CompletableFuture<Response> answer = new CompletableFuture<>();
 
-        IndexWriteLost(RequestChannel connection) {
+        IndexWriteHeld(RequestChannel connection) {
             this.connection = connection;
         }
 
@@ -133,10 +165,21 @@ class VdiHandleTest {
             RequestHeader h = request.header();
             boolean indexWrite = h.opcode() == Opcode.WRITE_OBJ && Oid.isVdiObj(h.oid())
                     && h.offset() >= Inode.HEADER_SIZE;
-            if (indexWrite && reached.complete(null)) {
+            if (indexWrite && held.complete(request)) {
+                reached.complete(null);
                 return answer;
             }
             return connection.submit(request);
+        }
+
+        void release() {
+            connection.submit(held.join()).whenComplete((r, e) -> {
+                if (e != null) {
+                    answer.completeExceptionally(e);
+                } else {
+                    answer.complete(r);
+                }
+            });
         }
 
         void lose() {

@@ -138,8 +138,8 @@ class NodeFailureTest {
     /**
      * A short kill -9 campaign ({@code bench/chaos}, which also keeps it working): three nodes keeping two copies, two
      * nodes killed and started again while a client overwrites blocks over NBD, four writes in flight at once (its own
-     * node among those that may die), and snapshots are taken and deleted through random nodes, which turn the writes
-     * under way into copies on write; then every block read back through every node as the campaign's rules allow,
+     * node among those that may die), now and then after a discard of a whole object, and snapshots are taken and
+     * deleted through random nodes, which turn the writes under way into copies on write; then every block read back through every node as the campaign's rules allow,
      * every acknowledged snapshot listed once by every node and no deleted one, and no write waiting more than a
      * minute. With this seed the second kill takes the client's node, which holds the VDI's actor; the client's next
      * open can reach another node before the death is noticed, and then its lookup is lost and must be asked again.
@@ -152,8 +152,8 @@ class NodeFailureTest {
         Tools.require("nbdcopy", "libnbd-bin");
         Tools.require("python3", "python3");
         Tools.Run run = Tools.run("python3", "bench/chaos", "--nodes", "3", "--copies", "2", "--cycles", "2",
-                "--kill-gateway", "--snapshots", "--depth", "4", "--seed", "7", "--vdi-mib", "32", "--dir",
-                dir.resolve("chaos").toString());
+                "--kill-gateway", "--snapshots", "--depth", "4", "--discards", "0.1", "--seed", "7", "--vdi-mib", "32",
+                "--dir", dir.resolve("chaos").toString());
         System.out.print(run.output());
         assertTrue(run.status() == 0 && run.output().contains("RESULT OK"), run.output());
     }

@@ -84,8 +84,8 @@ class RecoveryProgressTest {
                 State done = state(c);
                 assertEquals(done.total(), done.finished(), "every object recovered: " + done);
             }
-            assertTrue(joiner.node().store().objects().list().size() >= OBJECTS / 2,
-                    "the joiner holds its share");
+            int held = joiner.node().store().objects().list().size();
+            assertTrue(held >= OBJECTS / 2, "the joiner holds its share: " + held + " objects");
         } finally {
             nodes.forEach(TestNode::close);
         }
