@@ -90,9 +90,12 @@ public final class VdiEntity extends DurableStateBehavior<VdiEntity.Command, Fam
     public record Attr(byte[] attr, int snapId, int flags, ActorRef<VdiReply> replyTo) implements Operation {
     }
 
-    /** A client's WRITE_OBJ or CREATE_AND_WRITE_OBJ to one of this name's inode objects. */
-    public record WriteInode(long oid, long offset, byte[] data, boolean create, ActorRef<VdiReply> replyTo)
-            implements Operation {
+    /**
+     * A client's WRITE_OBJ or CREATE_AND_WRITE_OBJ to one of this name's inode objects; {@code byDog}: sent with dog's
+     * protocol version, not QEMU's.
+     */
+    public record WriteInode(long oid, long offset, byte[] data, boolean create, boolean byDog,
+                             ActorRef<VdiReply> replyTo) implements Operation {
     }
 
     /** DISCARD_OBJ: the data object's index entry goes. */
@@ -148,8 +151,7 @@ public final class VdiEntity extends DurableStateBehavior<VdiEntity.Command, Fam
                 .onCommand(Delete.class, (f, c) -> run(c, () -> once(f, c.attempt(), c.replyTo(), () -> delete(f, c))))
                 .onCommand(Release.class, (f, c) -> run(c, () -> release(c)))
                 .onCommand(Attr.class, (f, c) -> run(c, () -> attr(f, c)))
-                .onCommand(WriteInode.class, (f, c) -> run(c, () -> writeInode(f, c.oid(), c.offset(), c.data(),
-                        c.create(), c.replyTo())))
+                .onCommand(WriteInode.class, (f, c) -> run(c, () -> writeInode(f, c)))
                 .onCommand(Discard.class, (f, c) -> run(c, () -> discard(f, c)))
                 .build();
     }
@@ -500,25 +502,32 @@ public final class VdiEntity extends DurableStateBehavior<VdiEntity.Command, Fam
 
     /**
      * A client's write to an inode ({@code gateway_write_obj}). A write into the index moves references: the
-     * entries it replaces lose one (their objects may go), and their generation counts start again from zero. A
-     * snapshot's index may lose entries ({@code dog vdi delete} zeroes them) but gains no object (READONLY; sheep 1.0
-     * takes it): a client that created an object just before another client took a snapshot would otherwise record
-     * the object in the snapshot and not in the working VDI, where its write belongs, and acknowledge the write.
+     * entries it replaces lose one (their objects may go), and their generation counts start again from zero.
+     *
+     * <p>A snapshot's index is read-only (READONLY; sheep 1.0 takes such writes), but for dog zeroing its entries as it
+     * does before it deletes a snapshot: the index write of a client that created an object, or discarded one, just
+     * before another client took a snapshot belongs to the new working VDI, where the client then sends it (QEMU's
+     * driver and {@code VdiHandle} go on with the new working VDI on READONLY). Taken by the snapshot, a new object
+     * would be missing from the working VDI although its write was acknowledged, and a discard would take data from
+     * the snapshot.
      */
-    private CompletionStage<Finished> writeInode(Family f, long oid, long offset, byte[] data, boolean create,
-                                                 ActorRef<VdiReply> replyTo) {
+    private CompletionStage<Finished> writeInode(Family f, WriteInode w) {
+        long oid = w.oid();
+        long offset = w.offset();
+        byte[] data = w.data();
+        ActorRef<VdiReply> replyTo = w.replyTo();
         int vid = Oid.toVid(oid);
         ByteString payload = ByteString.fromArrayUnsafe(data);
-        if (create) {
+        if (w.create()) {
             return check(vc.objects().create(oid, offset, payload, 0)).thenCompose(v -> refreshed(f, vid))
                     .thenApply(next -> new Finished(next, VdiReply.of(ResultCode.SUCCESS), replyTo));
         }
         long end = offset + data.length;
         boolean indexUpdate = offset >= Inode.HEADER_SIZE && end <= Inode.GREF_OFFSET;
         if (!indexUpdate) {
-            CompletionStage<Void> w = check(vc.objects().write(oid, offset, payload, 0));
-            CompletionStage<Family> next = offset < Inode.LOOKUP_READ_SIZE ? w.thenCompose(v -> refreshed(f, vid))
-                    : w.thenApply(v -> null);
+            CompletionStage<Void> written = check(vc.objects().write(oid, offset, payload, 0));
+            CompletionStage<Family> next = offset < Inode.LOOKUP_READ_SIZE
+                    ? written.thenCompose(v -> refreshed(f, vid)) : written.thenApply(v -> null);
             return next.thenApply(n -> new Finished(n, VdiReply.of(ResultCode.SUCCESS), replyTo));
         }
         int start = (int) ((offset - Inode.HEADER_SIZE) / 4);
@@ -528,7 +537,7 @@ public final class VdiEntity extends DurableStateBehavior<VdiEntity.Command, Fam
         Family.Member member = f.member(vid);
         boolean snapshot = member != null && member.snapshot();
         return oldVids.thenCombine(oldRefs, (vids, refs) -> new byte[][] {vids, refs}).thenCompose(old -> {
-            if (snapshot && IndexChange.gainsObject(old[0], data)) {
+            if (snapshot && (!w.byDog() || IndexChange.gainsObject(old[0], data))) {
                 return finished(VdiReply.of(ResultCode.READONLY), replyTo);
             }
             return check(vc.objects().write(oid, offset, payload, 0))
@@ -567,7 +576,8 @@ public final class VdiEntity extends DurableStateBehavior<VdiEntity.Command, Fam
             if (ByteBuffer.wrap(entry).getInt() == 0) {
                 return finished(VdiReply.of(ResultCode.SUCCESS), d.replyTo());
             }
-            return writeInode(f, Oid.vidToVdiOid(vid), Inode.indexOffset(idx), new byte[4], false, d.replyTo());
+            return writeInode(f, new WriteInode(Oid.vidToVdiOid(vid), Inode.indexOffset(idx), new byte[4], false,
+                    false, d.replyTo()));
         });
     }
 

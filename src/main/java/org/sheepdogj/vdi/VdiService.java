@@ -32,6 +32,7 @@ import org.sheepdogj.protocol.Names;
 import org.sheepdogj.protocol.NodeId;
 import org.sheepdogj.protocol.Oid;
 import org.sheepdogj.protocol.Opcode;
+import org.sheepdogj.protocol.ProtocolVersion;
 import org.sheepdogj.protocol.Request;
 import org.sheepdogj.protocol.RequestHeader;
 import org.sheepdogj.protocol.Response;
@@ -241,8 +242,9 @@ public final class VdiService {
         RequestHeader h = req.header();
         int vid = Oid.toVid(h.oid());
         byte[] data = req.payload().toArray();
+        boolean byDog = h.protoVer() == ProtocolVersion.DOG;
         Function<ActorRef<VdiReply>, VdiEntity.Command> command = r -> new VdiEntity.WriteInode(h.oid(), h.offset(),
-                data, create, r);
+                data, create, byDog, r);
         return table.get(vid)
                 .map(s -> create ? ask(s.name(), command) : askAgainWhenLost(s.name(), h.opcode(), command))
                 .orElseGet(() -> create

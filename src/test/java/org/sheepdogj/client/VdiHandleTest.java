@@ -131,6 +131,35 @@ class VdiHandleTest {
         }
     }
 
+    /**
+     * Another client takes a snapshot while a discard's index write is on its way: the snapshot keeps the object it
+     * was taken with, and the discard zeroes the new working VDI's entry instead.
+     */
+    @Test
+    void aDiscardThatMeetsASnapshotLeavesTheSnapshotWhole() throws Exception {
+        try (TestNode node = TestNode.start(dir)) {
+            createDisk(node);
+            try (SheepdogConnection c = node.connect(); VdiHandle h = get(VdiHandle.open(c, "disk", 0, ""))) {
+                get(h.write(0, filled(1)));
+            }
+            try (SheepdogConnection c = node.connect(); SheepdogConnection other = node.connect()) {
+                IndexWriteHeld channel = new IndexWriteHeld(c);
+                try (VdiHandle h = get(VdiHandle.open(channel, "disk", 0, ""))) {
+                    CompletableFuture<Void> discarding = h.discard(0, h.objectSize()).toCompletableFuture();
+                    get(channel.reached);
+                    get(snapshotAsDogDoes(other));
+                    channel.release();
+                    get(discarding);
+                }
+            }
+            assertBlock(node, 0, 0);
+            try (SheepdogConnection c = node.connect(); VdiHandle snapshot = get(VdiHandle.open(c, "disk", 1, ""))) {
+                assertArrayEquals(filled(1).toArray(), get(snapshot.read(0, BLOCK)).toArray(),
+                        "the snapshot's block, written before it was taken");
+            }
+        }
+    }
+
     private static void createDisk(TestNode node) throws Exception {
         try (SheepdogConnection c = node.connect()) {
             get(Sheepdog.format(c, 1, 0));
@@ -138,11 +167,11 @@ class VdiHandleTest {
         }
     }
 
-    /** The working VDI, opened afresh, holds {@code pattern} in {@code block}. */
+    /** The working VDI, opened afresh, holds {@code pattern} in {@code block} (0: zeros). */
     private static void assertBlock(TestNode node, int block, int pattern) throws Exception {
         try (SheepdogConnection c = node.connect(); VdiHandle h = get(VdiHandle.open(c, "disk", 0, ""))) {
             assertArrayEquals(filled(pattern).toArray(), get(h.read((long) block * BLOCK, BLOCK)).toArray(),
-                    "the acknowledged write into block " + block);
+                    "block " + block + " of the working VDI, as the last acknowledged write or discard left it");
         }
     }
 
