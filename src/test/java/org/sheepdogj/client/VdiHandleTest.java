@@ -13,6 +13,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
+import java.util.function.Function;
 
 import org.apache.pekko.util.ByteString;
 import org.junit.jupiter.api.Test;
@@ -117,16 +118,7 @@ class VdiHandleTest {
     void anObjectCreatedJustBeforeASnapshotIsRecordedInTheWorkingVdi() throws Exception {
         try (TestNode node = TestNode.start(dir)) {
             createDisk(node);
-            try (SheepdogConnection c = node.connect(); SheepdogConnection other = node.connect()) {
-                IndexWriteHeld channel = new IndexWriteHeld(c);
-                try (VdiHandle h = get(VdiHandle.open(channel, "disk", 0, ""))) {
-                    CompletableFuture<Void> creating = h.write(0, filled(1)).toCompletableFuture();
-                    get(channel.reached);
-                    get(snapshotAsDogDoes(other));
-                    channel.release();
-                    get(creating);
-                }
-            }
+            snapshotBeforeTheIndexWriteOf(node, h -> h.write(0, filled(1)));
             assertBlock(node, 0, 1);
         }
     }
@@ -142,20 +134,30 @@ class VdiHandleTest {
             try (SheepdogConnection c = node.connect(); VdiHandle h = get(VdiHandle.open(c, "disk", 0, ""))) {
                 get(h.write(0, filled(1)));
             }
-            try (SheepdogConnection c = node.connect(); SheepdogConnection other = node.connect()) {
-                IndexWriteHeld channel = new IndexWriteHeld(c);
-                try (VdiHandle h = get(VdiHandle.open(channel, "disk", 0, ""))) {
-                    CompletableFuture<Void> discarding = h.discard(0, h.objectSize()).toCompletableFuture();
-                    get(channel.reached);
-                    get(snapshotAsDogDoes(other));
-                    channel.release();
-                    get(discarding);
-                }
-            }
+            snapshotBeforeTheIndexWriteOf(node, h -> h.discard(0, h.objectSize()));
             assertBlock(node, 0, 0);
             try (SheepdogConnection c = node.connect(); VdiHandle snapshot = get(VdiHandle.open(c, "disk", 1, ""))) {
                 assertArrayEquals(filled(1).toArray(), get(snapshot.read(0, BLOCK)).toArray(),
                         "the snapshot's block, written before it was taken");
+            }
+        }
+    }
+
+    /**
+     * Runs {@code operation} on the working VDI, whose index write is held back until another client has taken a
+     * snapshot, and waits for it.
+     */
+    private static void snapshotBeforeTheIndexWriteOf(TestNode node,
+                                                      Function<VdiHandle, CompletionStage<Void>> operation)
+            throws Exception {
+        try (SheepdogConnection c = node.connect(); SheepdogConnection other = node.connect()) {
+            IndexWriteHeld channel = new IndexWriteHeld(c);
+            try (VdiHandle h = get(VdiHandle.open(channel, "disk", 0, ""))) {
+                CompletableFuture<Void> done = operation.apply(h).toCompletableFuture();
+                get(channel.reached);
+                get(snapshotAsDogDoes(other));
+                channel.release();
+                get(done);
             }
         }
     }
