@@ -84,9 +84,14 @@ public final class Sheepdog {
 
     /** MAKE_FS as {@code dog cluster format --copies N} does it, with the plain store. */
     public static CompletionStage<Response> format(RequestChannel ch, int copies, long ctime) {
+        return format(ch, copies, ctime, ClusterFlags.AUTO_VNODES);
+    }
+
+    /** MAKE_FS with the cluster's {@code flags} ({@code ClusterFlags}, e.g. USE_LOCK: VDIs open in one client). */
+    public static CompletionStage<Response> format(RequestChannel ch, int copies, long ctime, int flags) {
         byte[] store = "plain\0".getBytes(StandardCharsets.US_ASCII);
         RequestHeader h = RequestHeader.cluster(Opcode.MAKE_FS, Flags.WRITE, store.length, ctime, copies, 0,
-                ClusterFlags.AUTO_VNODES, 0, 0);
+                flags, 0, 0);
         return expect(ch.submit(new Request(h, ByteString.fromArrayUnsafe(store))), Opcode.MAKE_FS);
     }
 }

@@ -9,11 +9,13 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 
 import org.apache.pekko.stream.Attributes;
 import org.apache.pekko.stream.FlowShape;
 import org.apache.pekko.stream.Inlet;
 import org.apache.pekko.stream.Outlet;
+import org.apache.pekko.stream.StreamDetachedException;
 import org.apache.pekko.stream.stage.AbstractInHandler;
 import org.apache.pekko.stream.stage.AbstractOutHandler;
 import org.apache.pekko.stream.stage.AsyncCallback;
@@ -124,6 +126,19 @@ final class NbdConnection extends GraphStage<FlowShape<ByteString, ByteString>> 
         /** Runs {@code work}'s continuation back on the stage, where state may change. */
         private <T> void whenDone(CompletionStage<T> work, BiConsumer<T, Throwable> then) {
             work.whenComplete((v, e) -> onMain.invoke(() -> then.accept(v, e)));
+        }
+
+        /**
+         * As {@link #whenDone}, for work that yields something to give back: if the stage has stopped before it could
+         * take the result (the client went away meanwhile), {@code orphaned} gets it.
+         */
+        private <T> void whenDone(CompletionStage<T> work, BiConsumer<T, Throwable> then, Consumer<T> orphaned) {
+            work.whenComplete((v, e) -> onMain.invokeWithFeedbackCompletionStage(() -> then.accept(v, e))
+                    .whenComplete((done, stopped) -> {
+                        if (stopped instanceof StreamDetachedException && e == null) {
+                            orphaned.accept(v);
+                        }
+                    }));
         }
 
         private void process() {
@@ -291,7 +306,7 @@ final class NbdConnection extends GraphStage<FlowShape<ByteString, ByteString>> 
                     log.info("NBD client {} uses export {}", peer, name);
                 }
                 process();
-            });
+            }, exports::release);
         }
 
         private void refuseExport(int option, String why) {

@@ -64,7 +64,7 @@ public final class RecoveryManager extends AbstractBehavior<RecoveryManager.Comm
                            Throttle throttle) {
     }
 
-    private record Listed(int epoch, RecoveryPlan plan, Throwable failure) implements Command {
+    private record Listed(ClusterView view, RecoveryPlan plan, Throwable failure) implements Command {
     }
 
     private record Prioritize(long oid) implements Command {
@@ -131,7 +131,7 @@ public final class RecoveryManager extends AbstractBehavior<RecoveryManager.Comm
 
     private Behavior<Command> onViewChanged(ViewChanged msg) {
         ClusterView v = msg.view();
-        boolean newEpoch = view == null || v.epoch() != view.epoch();
+        boolean newEpoch = view == null || !sameEpoch(v, view);
         view = v;
         if (!newEpoch) {
             return startMore();
@@ -147,8 +147,16 @@ public final class RecoveryManager extends AbstractBehavior<RecoveryManager.Comm
         startedNanos = System.nanoTime();
         getContext().getLog().info("node {}: recovery of epoch {} starts", v.self().nid(), v.epoch());
         listing = true;
-        getContext().pipeToSelf(listAll(v), (p, e) -> new Listed(v.epoch(), p, e));
+        getContext().pipeToSelf(listAll(v), (p, e) -> new Listed(v, p, e));
         return this;
+    }
+
+    /**
+     * Whether two views are of one epoch: the same number of the same format. A format starts again at epoch 1, which
+     * the cluster may already be at: its objects are listed anew all the same, as every request waits for that.
+     */
+    private static boolean sameEpoch(ClusterView a, ClusterView b) {
+        return a.epoch() == b.epoch() && a.config().ctime() == b.config().ctime();
     }
 
     private CompletionStage<RecoveryPlan> listAll(ClusterView v) {
@@ -178,13 +186,13 @@ public final class RecoveryManager extends AbstractBehavior<RecoveryManager.Comm
     }
 
     private Behavior<Command> onListed(Listed msg) {
-        if (view == null || msg.epoch() != view.epoch()) {
+        if (view == null || !sameEpoch(msg.view(), view)) {
             return this;
         }
         listing = false;
         if (msg.failure() != null) {
             getContext().getLog().error("node {}: cannot list the objects of epoch {}: {}", view.self().nid(),
-                    msg.epoch(), msg.failure().toString());
+                    view.epoch(), msg.failure().toString());
             tracker.endListing();
             return this;
         }

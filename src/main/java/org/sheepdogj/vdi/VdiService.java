@@ -69,6 +69,7 @@ public final class VdiService {
     private final int maxBlockSizeShift;
     private final ClusterSharding sharding;
     private final ActorRef<VdiRegistry.Command> registry;
+    private final OrphanedLocks orphanedLocks;
 
     public VdiService(ActorSystem<?> system, ClusterState cluster, ObjectIo objects, VdiTable table, NodeId self,
                       int maxBlockSizeShift) {
@@ -86,6 +87,9 @@ public final class VdiService {
         this.sharding = ClusterSharding.get(system);
         sharding.init(Entity.of(VdiEntity.TYPE_KEY,
                 ec -> Behaviors.supervise(VdiEntity.create(vc, ec.getEntityId())).onFailure(RESTART)));
+        this.orphanedLocks = new OrphanedLocks(cluster, self, this::release);
+        table.subscribe(orphanedLocks::check);
+        cluster.subscribe(view -> orphanedLocks.check(table.all()));
     }
 
     public VdiTable table() {
@@ -192,6 +196,9 @@ public final class VdiService {
     /** A lookup that names its {@code attempt}: asked again with the same one, a lock it took is granted again. */
     CompletionStage<Response> lookup(Request req, boolean lock, long attempt) {
         RequestHeader h = req.header();
+        if (lock) {
+            orphanedLocks.asking(attempt);
+        }
         return withNameAndTag(req, (name, tag) -> askAgainWhenLost(name, h.opcode(), r -> new VdiEntity.Lookup(tag,
                 h.snapId(), lock, h.lockType(), self, attempt, r)));
     }

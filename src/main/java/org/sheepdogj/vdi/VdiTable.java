@@ -7,6 +7,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 
 import org.sheepdogj.cluster.ClusterState;
 import org.sheepdogj.cluster.ClusterView;
@@ -23,6 +25,7 @@ import org.sheepdogj.protocol.VdiAttr;
 public final class VdiTable implements ObjectPolicy {
     private final ConcurrentHashMap<Integer, VdiState> states = new ConcurrentHashMap<>();
     private final ClusterState cluster;
+    private final List<Consumer<Collection<VdiState>>> listeners = new CopyOnWriteArrayList<>();
 
     public VdiTable(ClusterState cluster) {
         this.cluster = cluster;
@@ -44,15 +47,21 @@ public final class VdiTable implements ObjectPolicy {
         return out;
     }
 
-    void replace(Collection<VdiState> all) {
-        states.clear();
-        for (VdiState s : all) {
-            states.put(s.vid(), s);
-        }
+    /** {@code listener} hears of every change, with the states that changed, after the table has them. */
+    void subscribe(Consumer<Collection<VdiState>> listener) {
+        listeners.add(listener);
     }
 
-    void put(VdiState s) {
-        states.put(s.vid(), s);
+    void replace(Collection<VdiState> all) {
+        states.clear();
+        putAll(all);
+    }
+
+    void putAll(Collection<VdiState> changed) {
+        for (VdiState s : changed) {
+            states.put(s.vid(), s);
+        }
+        listeners.forEach(l -> l.accept(changed));
     }
 
     /** READ_VDIS: bit n set for every VDI id in use. */

@@ -38,7 +38,7 @@ public final class VdiTableKeeper {
                         return Behaviors.same();
                     })
                     .onMessage(Upsert.class, m -> {
-                        m.states().forEach(table::put);
+                        table.putAll(m.states());
                         m.replyTo().tell(new Ack());
                         return Behaviors.same();
                     })

@@ -25,6 +25,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.sheepdogj.client.Sheepdog;
 import org.sheepdogj.client.SheepdogConnection;
 import org.sheepdogj.client.VdiHandle;
+import org.sheepdogj.protocol.ClusterFlags;
 import org.sheepdogj.protocol.EpochLog;
 import org.sheepdogj.protocol.Opcode;
 import org.sheepdogj.protocol.Request;
@@ -113,20 +114,27 @@ class NodeFailureTest {
     /**
      * The first node, started without --join, finds its cluster again after SIGKILL: it looks for it through the
      * members its store remembers instead of forming a cluster of its own, and serves what was written meanwhile.
+     * The cluster locks VDIs (as {@code dog cluster format --lock}): the lock of the VDI that was open through the
+     * dead node is freed once the node has left, so the VDI opens through another, as in sheep 1.0.
      */
     @Test
     void firstNodeRejoinsItsClusterAfterKill() throws Exception {
         try (ProcessCluster cluster = new ProcessCluster(dir, 3).start()) {
             NodeProcess first = cluster.node(0);
             try (SheepdogConnection c = first.connect()) {
-                get(Sheepdog.format(c, 2, 0));
+                get(Sheepdog.format(c, 2, 0, ClusterFlags.AUTO_VNODES | ClusterFlags.USE_LOCK));
                 get(Sheepdog.createVdi(c, "disk", VDI_SIZE));
             }
             ProcessCluster.awaitRunning(cluster.alive(), Duration.ofSeconds(60));
-            writeSlot(first, 1);
+            SheepdogConnection openThroughFirst = first.connect();
+            VdiHandle open = get(VdiHandle.open(openThroughFirst, "disk", 0, ""));
+            get(open.write(SLOT, ByteString.fromArrayUnsafe(content(1))));
 
             first.kill9();
+            openThroughFirst.close();
             ProcessCluster.awaitMembers(cluster.alive(), Duration.ofSeconds(90));
+            ProcessCluster.await(Duration.ofSeconds(60), "the VDI open through the dead node opens through another",
+                    () -> opens(cluster.node(1)));
             writeSlot(cluster.node(1), 2);
 
             first.start();
@@ -139,12 +147,12 @@ class NodeFailureTest {
      * A short kill -9 campaign ({@code bench/chaos}, which also keeps it working): three nodes keeping two copies, two
      * nodes killed and started again while a client overwrites blocks over NBD, four writes in flight at once (its own
      * node among those that may die), now and then after a discard of a whole object, and snapshots are taken and
-     * deleted through random nodes, which turn the writes under way into copies on write; then every block read back through every node as the campaign's rules allow,
-     * every acknowledged snapshot listed once by every node and no deleted one, and no write waiting more than a
-     * minute. With this seed the second kill takes the client's node, which holds the VDI's actor; the client's next
-     * open can reach another node before the death is noticed, and then its lookup is lost and must be asked again.
-     * Before {@code VdiHandle} made the writes that meet a snapshot copy their object one at a time, this campaign lost
-     * some.
+     * deleted through random nodes, which turn the writes under way into copies on write; then every block read back
+     * through every node as the campaign's rules allow, every acknowledged snapshot listed once by every node and no
+     * deleted one, and no write waiting more than a minute. With this seed the second kill takes the client's node,
+     * which holds the VDI's actor; the client's next open can reach another node before the death is noticed, and then
+     * its lookup is lost and must be asked again. Before {@code VdiHandle} made the writes that meet a snapshot copy
+     * their object one at a time, this campaign lost some.
      */
     @Test
     void aShortKillCampaignFindsEveryAcknowledgedWrite() {
@@ -161,6 +169,15 @@ class NodeFailureTest {
     private static void writeSlot(NodeProcess n, int slot) throws Exception {
         try (SheepdogConnection c = n.connect(); VdiHandle h = get(VdiHandle.open(c, "disk", 0, ""))) {
             get(h.write((long) slot * SLOT, ByteString.fromArrayUnsafe(content(slot))));
+        }
+    }
+
+    /** Whether the VDI opens through {@code n} (LOCK_VDI is granted); it is closed again. */
+    private static boolean opens(NodeProcess n) {
+        try (SheepdogConnection c = n.connect(); VdiHandle h = get(VdiHandle.open(c, "disk", 0, ""))) {
+            return true;
+        } catch (Exception e) {
+            return false;
         }
     }
 

@@ -14,6 +14,7 @@ import java.net.SocketException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 
 import org.apache.pekko.util.ByteString;
@@ -25,7 +26,9 @@ import org.junit.jupiter.api.io.TempDir;
 import org.sheepdogj.client.Sheepdog;
 import org.sheepdogj.client.SheepdogConnection;
 import org.sheepdogj.client.VdiHandle;
+import org.sheepdogj.protocol.ClusterFlags;
 import org.sheepdogj.testing.Ports;
+import org.sheepdogj.testing.ProcessCluster;
 import org.sheepdogj.testing.TestNode;
 import org.sheepdogj.testing.Tools;
 
@@ -66,6 +69,10 @@ class NbdBadInputTest {
         final DataOutputStream out;
 
         Client() throws IOException {
+            this(port);
+        }
+
+        Client(int port) throws IOException {
             socket = new Socket("127.0.0.1", port);
             socket.setSoTimeout(10_000);
             in = new DataInputStream(socket.getInputStream());
@@ -99,15 +106,20 @@ class NbdBadInputTest {
 
         /** OPT_GO to an export; the type of the final reply. */
         int go(String export) throws IOException {
-            byte[] n = export.getBytes(StandardCharsets.ISO_8859_1);
-            byte[] data = new byte[4 + n.length + 2];
-            ByteBuffer.wrap(data).putInt(n.length).put(n).putShort((short) 0);
-            option(Nbd.OPT_GO, data);
+            askToGo(export);
             int type;
             do {
                 type = optionReply();
             } while (type == Nbd.REP_INFO);
             return type;
+        }
+
+        /** Sends OPT_GO to an export, without waiting for the answer. */
+        void askToGo(String export) throws IOException {
+            byte[] n = export.getBytes(StandardCharsets.ISO_8859_1);
+            byte[] data = new byte[4 + n.length + 2];
+            ByteBuffer.wrap(data).putInt(n.length).put(n).putShort((short) 0);
+            option(Nbd.OPT_GO, data);
         }
 
         void request(int type, long handle, long offset, int length, byte[] data) throws IOException {
@@ -287,6 +299,35 @@ class NbdBadInputTest {
             }
         }
         assertServing();
+    }
+
+    /**
+     * A client that goes away (a reset) while its export is being opened leaves nothing open: in a cluster that locks
+     * VDIs, the export's lock is released and the VDI opens again. Before, the opened export was never closed and the
+     * VDI stayed locked until the node restarted.
+     */
+    @Test
+    void aClientGoneWhileItsExportOpensLeavesItClosed() throws Exception {
+        int nbd = Ports.free();
+        try (TestNode locking = TestNode.start(dir.resolve("locking"), Map.of("sheepdog.nbd-port", nbd));
+             SheepdogConnection c = locking.connect()) {
+            get(Sheepdog.format(c, 1, 0, ClusterFlags.AUTO_VNODES | ClusterFlags.USE_LOCK));
+            get(Sheepdog.createVdi(c, "vm", 8 << 20));
+            for (int i = 0; i < 50; i++) {
+                try (Client client = new Client(nbd)) {
+                    client.clientFlags(Nbd.FLAG_FIXED_NEWSTYLE | Nbd.FLAG_NO_ZEROES);
+                    client.askToGo("vm");
+                    client.socket.setSoLinger(true, 0);
+                }
+            }
+            ProcessCluster.await(Duration.ofSeconds(30), "the VDI opened again after the clients went away", () -> {
+                try (VdiHandle h = get(VdiHandle.open(c, "vm", 0, ""))) {
+                    return true;
+                } catch (Exception locked) {
+                    return false;
+                }
+            });
+        }
     }
 
     private void assertServing() throws IOException {

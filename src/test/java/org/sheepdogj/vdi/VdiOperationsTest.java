@@ -6,12 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.sheepdogj.testing.Futures.get;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -140,6 +142,28 @@ class VdiOperationsTest {
         }
     }
 
+    /**
+     * A node that starts again frees the locks taken through it in its earlier run, as sheep 1.0 forgets them: the
+     * clients that alone could release them were disconnected with that run. A lock of this run stays.
+     */
+    @Test
+    void aNodeStartedAgainFreesTheLocksOfItsEarlierRun() throws Exception {
+        Map<String, Object> samePort = Map.of("sheepdog.port", Ports.free());
+        int vid;
+        try (TestNode node = TestNode.start(dir, samePort); SheepdogConnection c = node.connect()) {
+            formatWithLocking(c);
+            vid = get(Sheepdog.createVdi(c, "vm", 16 << 20));
+            assertEquals(ResultCode.SUCCESS, lock(c, "vm").result());
+        }
+        try (TestNode node = TestNode.start(dir, samePort); SheepdogConnection c = node.connect()) {
+            ProcessCluster.await(Duration.ofSeconds(30), "the lock of the earlier run freed",
+                    () -> unlocked(c, vid));
+            assertEquals(ResultCode.SUCCESS, lock(c, "vm").result());
+            assertEquals(ResultCode.VDI_LOCKED, lock(c, "vm").result(), "the lock taken in this run stays");
+            assertEquals(VdiStateEntry.LOCKED, lockState(c, vid), "the lock taken in this run stays");
+        }
+    }
+
     @Test
     void withoutLockingLockVdiIsALookup() throws Exception {
         try (TestNode node = TestNode.start(dir); SheepdogConnection c = node.connect()) {
@@ -258,11 +282,8 @@ class VdiOperationsTest {
         ProcessCluster.await(Duration.ofSeconds(30), n + " data objects", () -> dataObjects(node) == n);
     }
 
-    private static void formatWithLocking(SheepdogConnection c) throws IOException {
-        byte[] store = "plain\0".getBytes();
-        RequestHeader fs = RequestHeader.cluster(Opcode.MAKE_FS, Flags.WRITE, store.length, 0, 1, 0,
-                ClusterFlags.USE_LOCK, 0, 0);
-        assertEquals(ResultCode.SUCCESS, c.execute(new Request(fs, ByteString.fromArray(store))).result());
+    private static void formatWithLocking(SheepdogConnection c) throws Exception {
+        get(Sheepdog.format(c, 1, 0, ClusterFlags.USE_LOCK));
     }
 
     private static Response lock(SheepdogConnection c, String name) throws IOException {
@@ -280,16 +301,33 @@ class VdiOperationsTest {
         return c.execute(new Request(h, ByteString.fromArray(attr)));
     }
 
+    /** Whether the node has the VDI's state (it may still be learning the table after a start), and it is unlocked. */
+    private static boolean unlocked(SheepdogConnection c, int vid) {
+        try {
+            return lockStates(c).getOrDefault(vid, -1) == VdiStateEntry.UNLOCKED;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     private static int lockState(SheepdogConnection c, int vid) throws IOException {
+        Integer state = lockStates(c).get(vid);
+        if (state != null) {
+            return state;
+        }
+        throw new AssertionError("no state for " + Integer.toHexString(vid));
+    }
+
+    /** GET_VDI_COPIES: the lock state of every VDI id, by id. */
+    private static Map<Integer, Integer> lockStates(SheepdogConnection c) throws IOException {
         Response r = c.execute(Request.of(RequestHeader.plain(Opcode.GET_VDI_COPIES, 0, 512 * VdiStateEntry.SIZE)));
         ByteBuffer b = r.payload().asByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
+        Map<Integer, Integer> states = new HashMap<>();
         for (int off = 0; off + VdiStateEntry.SIZE <= b.limit(); off += VdiStateEntry.SIZE) {
             b.position(off);
             VdiStateEntry e = VdiStateEntry.decode(b);
-            if (e.vid() == vid) {
-                return e.lockState();
-            }
+            states.put(e.vid(), e.lockState());
         }
-        throw new AssertionError("no state for " + Integer.toHexString(vid));
+        return states;
     }
 }
