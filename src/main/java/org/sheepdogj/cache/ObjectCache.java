@@ -183,6 +183,19 @@ public final class ObjectCache {
                 });
     }
 
+    /**
+     * A format: what the cache holds, dirty or not, is of a cluster that is no more, and must neither be read nor reach
+     * the new one's objects (a VDI created again under its name has the same id, and so the same object ids).
+     */
+    public void wipe() {
+        synchronized (this) {
+            entries.clear();
+            used = 0;
+        }
+        local.wipe();
+        log.info("object cache: emptied by a format");
+    }
+
     /** Marks an object recently used; false if it is not cached. */
     private synchronized boolean touch(long oid) {
         return entries.get(oid) != null;

@@ -113,10 +113,14 @@ public final class SheepNode implements NodeControl {
         RecoveryTracker tracker = new RecoveryTracker();
         peers.setRecoveryGate(tracker);
         EpochTransition transition = new EpochTransition(store.objects(), peers, table, tracker);
+        ObjectCache cache = objectCache(settings, store, io);
         system.systemActorOf(ClusterManager.create(store, clusterState, io, new ClusterManager.Hooks() {
             @Override
             public void wipeObjects() {
                 store.objects().wipe();
+                if (cache != null) {
+                    cache.wipe();
+                }
             }
 
             @Override
@@ -144,7 +148,6 @@ public final class SheepNode implements NodeControl {
         this.vdis = new VdiService(system, clusterState, objects, table, self.nid(), settings.maxBlockSizeShift());
         this.clusterService = new ClusterService(system, clusterState, store, io, coordinator,
                 vdis::resetForFormat);
-        ObjectCache cache = objectCache(settings, store, io);
         RecoveryRequests recoveryRequests = new RecoveryRequests(recovery, system.scheduler());
         NodeMetrics metrics = new NodeMetrics();
         this.dispatcher = new RequestDispatcher(clusterService, vdis, peers, objects, store.objects(), cache,

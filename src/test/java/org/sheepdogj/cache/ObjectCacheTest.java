@@ -32,8 +32,8 @@ import org.sheepdogj.testing.TestNode;
 
 /**
  * The object cache as QEMU with cache=writeback meets it: writes land in the gateway's cache and are read back from
- * it, the replicas get them at FLUSH_VDI, GET_CACHE_INFO tells how much is dirty, and what a node had not flushed
- * before it stopped is flushed when it runs again.
+ * it, the replicas get them at FLUSH_VDI, GET_CACHE_INFO tells how much is dirty, what a node had not flushed
+ * before it stopped is flushed when it runs again, and a format empties it.
  */
 class ObjectCacheTest {
     @TempDir
@@ -70,13 +70,31 @@ class ObjectCacheTest {
         try (TestNode node = TestNode.start(dir, sameNode); SheepdogConnection c = node.connect()) {
             ProcessCluster.await(Duration.ofSeconds(60), "the leftover flushed", () -> {
                 try {
-                    Response r = c.execute(Request.of(RequestHeader.obj(Opcode.READ_OBJ, Flags.DIRECT, 0, 4096, oid, 0,
-                            0, 0).withOpcode(Opcode.READ_OBJ, 0)));
+                    Response r = readObject(c, oid, Flags.DIRECT);
                     return r.ok() && Arrays.equals(fill(0x33), r.payload().toArray());
                 } catch (IOException e) {
                     return false;
                 }
             });
+        }
+    }
+
+    /**
+     * A format empties the cache: what it held, flushed or not, is of the cluster that was. A VDI created again under
+     * the same name has the same id, and so the same object ids; before, reads through the cache found the old
+     * cluster's data there, and a flush wrote its dirty data into the new cluster's objects.
+     */
+    @Test
+    void aFormatEmptiesTheCache() throws Exception {
+        try (TestNode node = TestNode.start(dir, WITH_CACHE); SheepdogConnection c = node.connect()) {
+            long oid = prepare(c);
+            assertEquals(ResultCode.SUCCESS, write(c, oid, 0x55).result());
+            assertEquals(1, dirtyObjects(c));
+            get(Sheepdog.format(c, 1, 0));
+            assertEquals(0, dirtyObjects(c), "nothing of the old cluster is left to flush");
+            assertEquals(Oid.toVid(oid), get(Sheepdog.createVdi(c, "cached", 64 << 20)), "the same VDI id again");
+            assertEquals(ResultCode.NO_OBJ, readObject(c, oid, Flags.CACHE).result(),
+                    "the new VDI has no such object yet: the old cluster's data is not served");
         }
     }
 
@@ -111,11 +129,14 @@ class ObjectCacheTest {
     }
 
     private static byte[] read(SheepdogConnection c, long oid, int flags) throws IOException {
-        RequestHeader h = RequestHeader.obj(Opcode.READ_OBJ, flags, 0, 4096, oid, 0, 0, 0).withOpcode(Opcode.READ_OBJ,
-                0);
-        Response r = c.execute(Request.of(h));
+        Response r = readObject(c, oid, flags);
         assertEquals(ResultCode.SUCCESS, r.result());
         return r.payload().toArray();
+    }
+
+    private static Response readObject(SheepdogConnection c, long oid, int flags) throws IOException {
+        return c.execute(Request.of(RequestHeader.obj(Opcode.READ_OBJ, flags, 0, 4096, oid, 0, 0, 0)
+                .withOpcode(Opcode.READ_OBJ, 0)));
     }
 
     private static int dirtyObjects(SheepdogConnection c) throws IOException {
