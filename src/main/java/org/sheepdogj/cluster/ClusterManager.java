@@ -73,7 +73,10 @@ public final class ClusterManager extends AbstractBehavior<ClusterManager.Comman
 
     /** What a node does beyond its cluster view when the cluster changes. They run on the I/O executor. */
     public interface Hooks {
-        /** The objects must go (format). */
+        /**
+         * The objects must go (a format, or a cluster of another format): run within the change of epoch, so that no
+         * object request or recovery of the cluster that was lands between the wipe and the new view.
+         */
         void wipeObjects();
 
         /**
@@ -157,8 +160,8 @@ public final class ClusterManager extends AbstractBehavior<ClusterManager.Comman
     private boolean persist(Apply msg, ClusterView before) {
         ClusterConfig current = before.config();
         boolean otherCluster = current.formatted() && current.ctime() != msg.config().ctime();
-        if (msg.format() || otherCluster) {
-            hooks.wipeObjects();
+        boolean wipe = msg.format() || otherCluster;
+        if (wipe) {
             store.clearEpochs();
         }
         boolean shutdown = msg.status() == ClusterInfo.STATUS_SHUTDOWN;
@@ -176,8 +179,13 @@ public final class ClusterManager extends AbstractBehavior<ClusterManager.Comman
         ClusterConfig config = neverFormatted ? current : msg.config().withShutdown(false);
         ClusterView after = before.next(config, msg.epoch(), msg.time(), msg.nodes(), msg.status(),
                 msg.recoveryDisabled(), msg.gatheredEpoch());
-        if (after.epoch() != before.epoch() || msg.format()) {
-            hooks.changeEpoch(before, after, msg.format() ? null : previous, () -> state.publish(after));
+        if (wipe) {
+            hooks.changeEpoch(before, after, null, () -> {
+                hooks.wipeObjects();
+                state.publish(after);
+            });
+        } else if (after.epoch() != before.epoch()) {
+            hooks.changeEpoch(before, after, previous, () -> state.publish(after));
         } else {
             state.publish(after);
         }

@@ -64,6 +64,14 @@ public record ClusterView(SdNode self, ClusterConfig config, int epoch, long epo
         return new ClusterView(me, newConfig, newEpoch, time, sorted, new Ring(sorted), newStatus, disabled, gathered);
     }
 
+    /**
+     * Whether two views are of one epoch: the same number of the same format. A format starts again at epoch 1, which
+     * the cluster may already be at, and what belonged to the earlier epoch 1 must not count in the new one.
+     */
+    public boolean sameEpoch(ClusterView other) {
+        return epoch == other.epoch && config.ctime() == other.config.ctime();
+    }
+
     /** Whether this node is one of the members. */
     public boolean isMember() {
         return nodes.stream().anyMatch(n -> n.nid().equals(self.nid()));

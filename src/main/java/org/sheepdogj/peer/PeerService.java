@@ -131,14 +131,14 @@ public final class PeerService {
     }
 
     /**
-     * Stores an object recovered from another node, if this node is still in {@code epoch}. Completes with false
-     * when the epoch moved on (the recovery of that epoch is void).
+     * Stores an object recovered from another node, if this node is still in the epoch of {@code recoveredIn}.
+     * Completes with false when the epoch moved on (the recovery of that epoch is void).
      */
-    public CompletionStage<Boolean> storeRecovered(long oid, int epoch, ByteString content) {
+    public CompletionStage<Boolean> storeRecovered(long oid, ClusterView recoveredIn, ByteString content) {
         return CompletableFuture.supplyAsync(() -> {
             epochLock.readLock().lock();
             try {
-                if (cluster.current().epoch() != epoch) {
+                if (!cluster.current().sameEpoch(recoveredIn)) {
                     return false;
                 }
                 if (!store.exists(oid)) {

@@ -21,18 +21,20 @@ import org.sheepdogj.protocol.ResultCode;
  * READ_PEER, served in the same epoch) and stores it here, then tells its manager and stops.
  */
 final class ObjectRecovery {
-    /** How an object's recovery ended: stored, or no source could give it (or the epoch moved on). */
-    record Outcome(long oid, int epoch, boolean stored, String why) implements RecoveryManager.Command {
+    /**
+     * How an object's recovery for {@code plan} ended: stored, or no source could give it (or the epoch moved on).
+     */
+    record Outcome(long oid, RecoveryPlan plan, boolean stored, String why) implements RecoveryManager.Command {
     }
 
     private ObjectRecovery() {
     }
 
-    static Behavior<Outcome> create(long oid, int epoch, List<RecoveryPlan.Source> sources, int maxLength,
-                                    PeerTransport transport, PeerService local, ActorRef<RecoveryManager.Command> manager) {
+    static Behavior<Outcome> create(long oid, RecoveryPlan plan, int maxLength, PeerTransport transport,
+                                    PeerService local, ActorRef<RecoveryManager.Command> manager) {
         return Behaviors.setup(ctx -> {
-            ctx.pipeToSelf(fetch(oid, epoch, sources, 0, maxLength, transport, local, "no source"),
-                    (o, e) -> e == null ? o : new Outcome(oid, epoch, false, e.toString()));
+            ctx.pipeToSelf(fetch(oid, plan, 0, maxLength, transport, local, "no source"),
+                    (o, e) -> e == null ? o : new Outcome(oid, plan, false, e.toString()));
             return Behaviors.receiveMessage(o -> {
                 manager.tell(o);
                 return Behaviors.stopped();
@@ -40,23 +42,23 @@ final class ObjectRecovery {
         });
     }
 
-    private static CompletionStage<Outcome> fetch(long oid, int epoch, List<RecoveryPlan.Source> sources, int i,
-                                                  int maxLength, PeerTransport transport, PeerService local,
-                                                  String lastError) {
+    private static CompletionStage<Outcome> fetch(long oid, RecoveryPlan plan, int i, int maxLength,
+                                                  PeerTransport transport, PeerService local, String lastError) {
+        List<RecoveryPlan.Source> sources = plan.objects().get(oid);
         if (i >= sources.size()) {
-            return CompletableFuture.completedFuture(new Outcome(oid, epoch, false, lastError));
+            return CompletableFuture.completedFuture(new Outcome(oid, plan, false, lastError));
         }
         RecoveryPlan.Source s = sources.get(i);
         long word2 = (long) s.tag() << 32;
-        RequestHeader h = new RequestHeader(ProtocolVersion.SHEEP, Opcode.READ_PEER, Flags.RECOVERY, epoch, 0,
+        RequestHeader h = new RequestHeader(ProtocolVersion.SHEEP, Opcode.READ_PEER, Flags.RECOVERY, plan.epoch(), 0,
                 maxLength, oid, 0, word2, 0);
         return transport.send(s.node(), Request.of(h)).thenCompose(r -> {
             if (!r.ok()) {
-                return fetch(oid, epoch, sources, i + 1, maxLength, transport, local,
+                return fetch(oid, plan, i + 1, maxLength, transport, local,
                         s.node() + ": " + ResultCode.describe(r.result()));
             }
-            return local.storeRecovered(oid, epoch, r.payload()).thenApply(stored ->
-                    new Outcome(oid, epoch, stored, stored ? null : "the epoch moved on"));
+            return local.storeRecovered(oid, plan.view(), r.payload()).thenApply(stored ->
+                    new Outcome(oid, plan, stored, stored ? null : "the epoch moved on"));
         });
     }
 }

@@ -82,7 +82,10 @@ public final class RecoveryManager extends AbstractBehavior<RecoveryManager.Comm
     private Throttle throttle;
     private RecoveryPlan plan;
     private final Deque<Long> queue = new ArrayDeque<>();
+    /** Objects of the current plan being fetched. */
     private final Set<Long> running = new HashSet<>();
+    /** Fetches of superseded plans not ended yet: they still take a place among the parallel ones. */
+    private int superseded;
     private long finished;
     private long failed;
     private long startedNanos;
@@ -131,12 +134,14 @@ public final class RecoveryManager extends AbstractBehavior<RecoveryManager.Comm
 
     private Behavior<Command> onViewChanged(ViewChanged msg) {
         ClusterView v = msg.view();
-        boolean newEpoch = view == null || !sameEpoch(v, view);
+        boolean newEpoch = view == null || !v.sameEpoch(view);
         view = v;
         if (!newEpoch) {
             return startMore();
         }
         queue.clear();
+        superseded += running.size();
+        running.clear();
         plan = null;
         if (!v.formatted() || !v.running() || !v.isMember() || v.self().isGateway()) {
             tracker.endListing();
@@ -149,14 +154,6 @@ public final class RecoveryManager extends AbstractBehavior<RecoveryManager.Comm
         listing = true;
         getContext().pipeToSelf(listAll(v), (p, e) -> new Listed(v, p, e));
         return this;
-    }
-
-    /**
-     * Whether two views are of one epoch: the same number of the same format. A format starts again at epoch 1, which
-     * the cluster may already be at: its objects are listed anew all the same, as every request waits for that.
-     */
-    private static boolean sameEpoch(ClusterView a, ClusterView b) {
-        return a.epoch() == b.epoch() && a.config().ctime() == b.config().ctime();
     }
 
     private CompletionStage<RecoveryPlan> listAll(ClusterView v) {
@@ -186,7 +183,7 @@ public final class RecoveryManager extends AbstractBehavior<RecoveryManager.Comm
     }
 
     private Behavior<Command> onListed(Listed msg) {
-        if (view == null || !sameEpoch(msg.view(), view)) {
+        if (view == null || !msg.view().sameEpoch(view)) {
             return this;
         }
         listing = false;
@@ -215,7 +212,7 @@ public final class RecoveryManager extends AbstractBehavior<RecoveryManager.Comm
         if (plan == null || view.recoveryDisabled()) {
             return this;
         }
-        while (!queue.isEmpty() && running.size() < throttle.parallel()
+        while (!queue.isEmpty() && running.size() + superseded < throttle.parallel()
                 && (throttle.maxPerInterval() == 0 || budget > 0)) {
             budget--;
             start(queue.poll());
@@ -228,21 +225,26 @@ public final class RecoveryManager extends AbstractBehavior<RecoveryManager.Comm
         running.add(oid);
         long size = policy.sizeOf(oid);
         int length = size > 0 ? (int) Math.min(size, maxLength) : maxLength;
-        getContext().spawnAnonymous(ObjectRecovery.create(oid, plan.epoch(), plan.objects().get(oid), length,
-                transport, local, getContext().getSelf()));
+        getContext().spawnAnonymous(ObjectRecovery.create(oid, plan, length, transport, local,
+                getContext().getSelf()));
     }
 
+    /**
+     * An outcome counts only for the plan that started it: the same object may be fetched again for a newer plan
+     * while the superseded fetch still runs, and its end says nothing about the newer one.
+     */
     private Behavior<Command> onOutcome(ObjectRecovery.Outcome o) {
-        running.remove(o.oid());
-        if (plan == null || o.epoch() != plan.epoch()) {
-            return this;
+        if (o.plan() != plan) {
+            superseded--;
+            return startMore();
         }
+        running.remove(o.oid());
         if (o.stored()) {
             finished++;
         } else {
             failed++;
             getContext().getLog().error("node {}: epoch {}: cannot recover object {}: {}", view.self().nid(),
-                    o.epoch(), Oid.hex(o.oid()), o.why());
+                    plan.epoch(), Oid.hex(o.oid()), o.why());
         }
         tracker.recovered(o.oid());
         return startMore();

@@ -20,7 +20,11 @@ import org.sheepdogj.protocol.SdNode;
  * copies set aside at earlier epochs), each object this node owns on the new ring but does not hold live, with the
  * nodes that have it, the freshest first (live copies, then set-aside copies of later epochs before earlier ones).
  */
-record RecoveryPlan(int epoch, Map<Long, List<Source>> objects, List<Long> order) {
+record RecoveryPlan(ClusterView view, Map<Long, List<Source>> objects, List<Long> order) {
+
+    int epoch() {
+        return view.epoch();
+    }
 
     /** A node holding a copy, and the epoch of the copy ({@link PeerService#LIVE} for a live one). */
     record Source(NodeId node, int tag) {
@@ -54,7 +58,7 @@ record RecoveryPlan(int epoch, Map<Long, List<Source>> objects, List<Long> order
         }
         List<Long> order = new ArrayList<>(todo.keySet());
         order.sort(Comparator.comparing((Long oid) -> Oid.isDataObj(oid)).thenComparing(Long::compareUnsigned));
-        return new RecoveryPlan(view.epoch(), todo, order);
+        return new RecoveryPlan(view, todo, order);
     }
 
     private static boolean owns(ClusterView view, NodeId self, long oid, ObjectPolicy policy) {
