@@ -41,7 +41,11 @@ import scala.jdk.javaapi.FutureConverters;
 public final class ObjectStateStore implements DurableStateUpdateStore<Object> {
     private static final int MAGIC = 0x534a4453;
     private static final int FIRST_READ = 4096;
-    private static final Map<ActorSystem, ObjectIo> BACKENDS = new ConcurrentHashMap<>();
+    private static final Map<ActorSystem, Backend> BACKENDS = new ConcurrentHashMap<>();
+
+    /** A node's object path, and the result of the last failed write of each persistence id's state. */
+    private record Backend(ObjectIo objects, Map<String, Integer> failures) {
+    }
 
     private final ExtendedActorSystem system;
     private final Serialization serialization;
@@ -53,15 +57,29 @@ public final class ObjectStateStore implements DurableStateUpdateStore<Object> {
 
     /** Makes the node's object path available to the store plugin of its actor system. */
     public static void register(ActorSystem system, ObjectIo objects) {
-        BACKENDS.put(system, objects);
+        BACKENDS.put(system, new Backend(objects, new ConcurrentHashMap<>()));
+    }
+
+    /**
+     * Why the last write of {@code persistenceId}'s state in {@code system} failed (EIO when it did not end with an
+     * answer of the replicas), forgotten once asked: what the actor that restarts after it answers its client.
+     */
+    static int takeFailure(ActorSystem system, String persistenceId) {
+        Backend b = BACKENDS.get(system);
+        Integer result = b == null ? null : b.failures().remove(persistenceId);
+        return result == null ? ResultCode.EIO : result;
+    }
+
+    private Backend backend() {
+        Backend b = BACKENDS.get(system);
+        if (b == null) {
+            throw new IllegalStateException("no object store registered for actor system " + system.name());
+        }
+        return b;
     }
 
     private ObjectIo objects() {
-        ObjectIo io = BACKENDS.get(system);
-        if (io == null) {
-            throw new IllegalStateException("no object store registered for actor system " + system.name());
-        }
-        return io;
+        return backend().objects();
     }
 
     static long oidOf(String persistenceId) {
@@ -136,6 +154,7 @@ public final class ObjectStateStore implements DurableStateUpdateStore<Object> {
                 .putInt(payload.length).put(payload);
         return objects().create(oidOf(persistenceId), 0, ByteString.fromArrayUnsafe(b.array()), 0).thenApply(r -> {
             if (!r.ok()) {
+                backend().failures().put(persistenceId, r.result());
                 throw new StoreException(r.result(), "cannot persist state of " + persistenceId);
             }
             return Done.getInstance();

@@ -20,7 +20,9 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.persistence.typed.state.javadsl.CommandHandler;
 import org.apache.pekko.persistence.typed.state.javadsl.DurableStateBehavior;
+import org.apache.pekko.persistence.typed.state.RecoveryCompleted;
 import org.apache.pekko.persistence.typed.state.javadsl.Effect;
+import org.apache.pekko.persistence.typed.state.javadsl.SignalHandler;
 import org.apache.pekko.util.ByteString;
 import org.sheepdogj.cluster.CborSerializable;
 import org.sheepdogj.protocol.ClusterFlags;
@@ -112,11 +114,13 @@ public final class VdiEntity extends DurableStateBehavior<VdiEntity.Command, Fam
     private final VdiContext vc;
     private final String name;
     private final InodeStore inodes;
+    private final Unanswered unanswered;
     private boolean busy;
 
-    private VdiEntity(ActorContext<Command> ctx, VdiContext vc, String entityId) {
-        super(PersistenceId.of(TYPE_KEY.name(), entityId));
+    private VdiEntity(ActorContext<Command> ctx, VdiContext vc, String entityId, Unanswered unanswered) {
+        super(PersistenceId.of(TYPE_KEY.name(), entityId), Unanswered.RESTART_AFTER_FAILED_WRITE);
         this.ctx = ctx;
+        this.unanswered = unanswered;
         this.scheduler = ctx.getSystem().scheduler();
         this.vc = vc;
         this.name = nameOf(entityId);
@@ -124,7 +128,8 @@ public final class VdiEntity extends DurableStateBehavior<VdiEntity.Command, Fam
     }
 
     public static Behavior<Command> create(VdiContext vc, String entityId) {
-        return Behaviors.setup(ctx -> new VdiEntity(ctx, vc, entityId));
+        Unanswered unanswered = new Unanswered();
+        return Behaviors.setup(ctx -> new VdiEntity(ctx, vc, entityId, unanswered));
     }
 
     /** Entities of one format are kept apart from those of an earlier one by the format's time. */
@@ -139,6 +144,17 @@ public final class VdiEntity extends DurableStateBehavior<VdiEntity.Command, Fam
     @Override
     public Family emptyState() {
         return new Family(name, List.of(), List.of());
+    }
+
+    @Override
+    public SignalHandler<Family> signalHandler() {
+        return newSignalHandlerBuilder().onSignal(RecoveryCompleted.instance(), f -> {
+            int failure = unanswered.answerFailure(ctx.getSystem(), persistenceId().id());
+            if (failure != ResultCode.SUCCESS) {
+                log.warn("VDI {}: a change was not made, its state could not be written: {}",
+                        Names.toUserText(name), ResultCode.describe(failure));
+            }
+        }).build();
     }
 
     @Override
@@ -204,7 +220,11 @@ public final class VdiEntity extends DurableStateBehavior<VdiEntity.Command, Fam
     private Effect<Family> onFinished(Family f, Finished done) {
         busy = false;
         if (done.next() != null && !done.next().equals(f)) {
-            return Effect().persist(done.next()).thenRun(s -> done.replyTo().tell(done.reply())).thenUnstashAll();
+            unanswered.owe(result -> done.replyTo().tell(VdiReply.of(result)));
+            return Effect().persist(done.next()).thenRun(s -> {
+                unanswered.paid();
+                done.replyTo().tell(done.reply());
+            }).thenUnstashAll();
         }
         done.replyTo().tell(done.reply());
         return Effect().unstashAll();
@@ -595,7 +615,7 @@ public final class VdiEntity extends DurableStateBehavior<VdiEntity.Command, Fam
     private CompletionStage<Void> registryPut(List<VdiState> states) {
         CompletionStage<VdiRegistry.Done> put = AskPattern.ask(vc.registry(),
                 r -> new VdiRegistry.Put(states, r), REGISTRY_TIMEOUT, scheduler);
-        return put.thenApply(d -> null);
+        return put.thenApply(VdiRegistry.Done::check);
     }
 
     private static CompletionStage<Void> check(CompletionStage<Response> r) {

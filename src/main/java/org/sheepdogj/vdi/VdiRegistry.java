@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.IntConsumer;
 
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -54,7 +55,15 @@ public final class VdiRegistry extends DurableStateBehavior<VdiRegistry.Command,
     public record Reset(ActorRef<Done> replyTo) implements Command {
     }
 
-    public record Done() implements CborSerializable {
+    /** The answer to Put and Reset: SUCCESS once durable, or why the registry's state could not be written. */
+    public record Done(int result) implements CborSerializable {
+        /** Throws unless the change is made. */
+        Void check() {
+            if (result != ResultCode.SUCCESS) {
+                throw new InodeStore.VdiException(result);
+            }
+            return null;
+        }
     }
 
     private record KeepersChanged(Set<ActorRef<VdiTableKeeper.Command>> keepers) implements Command {
@@ -71,10 +80,12 @@ public final class VdiRegistry extends DurableStateBehavior<VdiRegistry.Command,
     private final ActorContext<Command> ctx;
     private final Scheduler scheduler;
     private final Set<ActorRef<VdiTableKeeper.Command>> keepers = new HashSet<>();
+    private final Unanswered unanswered;
 
-    private VdiRegistry(ActorContext<Command> ctx) {
-        super(PersistenceId.ofUniqueId("sheepdog-vdi-registry"));
+    private VdiRegistry(ActorContext<Command> ctx, Unanswered unanswered) {
+        super(PersistenceId.ofUniqueId("sheepdog-vdi-registry"), Unanswered.RESTART_AFTER_FAILED_WRITE);
         this.ctx = ctx;
+        this.unanswered = unanswered;
         this.scheduler = ctx.getSystem().scheduler();
         ActorRef<Receptionist.Listing> adapter = ctx.messageAdapter(Receptionist.Listing.class,
                 l -> new KeepersChanged(l.getAllServiceInstances(VdiTableKeeper.KEY)));
@@ -82,7 +93,8 @@ public final class VdiRegistry extends DurableStateBehavior<VdiRegistry.Command,
     }
 
     public static Behavior<Command> create() {
-        return Behaviors.setup(VdiRegistry::new);
+        Unanswered unanswered = new Unanswered();
+        return Behaviors.setup(ctx -> new VdiRegistry(ctx, unanswered));
     }
 
     @Override
@@ -93,6 +105,11 @@ public final class VdiRegistry extends DurableStateBehavior<VdiRegistry.Command,
     @Override
     public SignalHandler<State> signalHandler() {
         return newSignalHandlerBuilder().onSignal(RecoveryCompleted.instance(), s -> {
+            int failure = unanswered.answerFailure(ctx.getSystem(), persistenceId().id());
+            if (failure != ResultCode.SUCCESS) {
+                log.warn("VDI registry: a change was not made, its state could not be written: {}",
+                        ResultCode.describe(failure));
+            }
             log.info("VDI registry: {} VDI id(s) known", s.vids().size());
             publishAll(keepers, s);
         }).build();
@@ -105,13 +122,16 @@ public final class VdiRegistry extends DurableStateBehavior<VdiRegistry.Command,
                 .onCommand(Put.class, (s, c) -> {
                     TreeMap<Integer, VdiState> m = new TreeMap<>(s.vids());
                     c.states().forEach(v -> m.put(v.vid(), v));
-                    return persistAndPublish(new State(m), c.states(), () -> c.replyTo().tell(new Done()));
+                    return persistAndPublish(new State(m), c.states(),
+                            result -> c.replyTo().tell(new Done(result)));
                 })
                 .onCommand(Reset.class, (s, c) -> {
                     log.info("VDI registry: cleared by format");
                     State empty = emptyState();
+                    unanswered.owe(result -> c.replyTo().tell(new Done(result)));
                     return Effect().persist(empty).thenRun(ns -> {
-                        publishAll(keepers, empty).thenRun(() -> c.replyTo().tell(new Done()));
+                        unanswered.paid();
+                        publishAll(keepers, empty).thenRun(() -> c.replyTo().tell(new Done(ResultCode.SUCCESS)));
                     });
                 })
                 .onCommand(KeepersChanged.class, (s, c) -> {
@@ -142,7 +162,8 @@ public final class VdiRegistry extends DurableStateBehavior<VdiRegistry.Command,
             m.put(snap.vid(), snap);
             changed.add(snap);
         }
-        return persistAndPublish(new State(m), changed, () -> c.replyTo().tell(new Allocated(ResultCode.SUCCESS, vid)));
+        return persistAndPublish(new State(m), changed,
+                result -> c.replyTo().tell(new Allocated(result, result == ResultCode.SUCCESS ? vid : 0)));
     }
 
     /** The first id at or after {@code start} not in use, wrapping once to 1 ({@code get_vdi_bitmap_range}). */
@@ -160,10 +181,13 @@ public final class VdiRegistry extends DurableStateBehavior<VdiRegistry.Command,
         return -1;
     }
 
+    /** Writes the state, then tells every node of the change, then answers SUCCESS; or answers why it failed. */
     private org.apache.pekko.persistence.typed.state.javadsl.Effect<State> persistAndPublish(
-            State next, List<VdiState> changed, Runnable reply) {
+            State next, List<VdiState> changed, IntConsumer reply) {
+        unanswered.owe(reply);
         return Effect().persist(next).thenRun(ns -> {
-            publish(keepers, r -> new VdiTableKeeper.Upsert(changed, r)).thenRun(reply);
+            unanswered.paid();
+            publish(keepers, r -> new VdiTableKeeper.Upsert(changed, r)).thenRun(() -> reply.accept(ResultCode.SUCCESS));
         });
     }
 

@@ -281,7 +281,7 @@ public final class VdiService {
         }
         return table.get(vid).map(s -> AskPattern.<VdiRegistry.Command, VdiRegistry.Done>ask(registry,
                         r -> new VdiRegistry.Put(List.of(s.withCopies(copies)), r), ASK_TIMEOUT, system.scheduler())
-                        .thenApply(d -> Response.of(ResultCode.SUCCESS)))
+                        .thenApply(d -> Response.of(d.result())))
                 .orElse(completed(Response.of(ResultCode.SUCCESS)));
     }
 
@@ -310,7 +310,7 @@ public final class VdiService {
     public CompletionStage<Void> resetForFormat() {
         CompletionStage<VdiRegistry.Done> done = AskPattern.ask(registry, VdiRegistry.Reset::new, ASK_TIMEOUT,
                 system.scheduler());
-        return done.thenApply(d -> null);
+        return done.thenApply(VdiRegistry.Done::check);
     }
 
     private interface NameAndTag {

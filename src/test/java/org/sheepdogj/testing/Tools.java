@@ -28,12 +28,16 @@ public final class Tools {
                 return p.toString();
             }
         }
-        String why = program + " is not installed (Debian package " + debianPackage + "; .ci/run installs it)";
+        unavailable(program + " is not installed (Debian package " + debianPackage + "; .ci/run installs it)");
+        return program;
+    }
+
+    /** Skips the test for {@code why} (something it needs is missing), or, under CI, fails it. */
+    public static void unavailable(String why) {
         if ("true".equals(System.getenv("CI"))) {
             throw new AssertionError(why);
         }
         Assumptions.abort(why);
-        return program;
     }
 
     /** What a finished program said and how it ended. */

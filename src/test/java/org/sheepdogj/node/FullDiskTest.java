@@ -1,0 +1,103 @@
+package org.sheepdogj.node;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.sheepdogj.testing.Futures.get;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Random;
+import java.util.concurrent.ExecutionException;
+import java.util.stream.Stream;
+
+import org.apache.pekko.util.ByteString;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sheepdogj.client.Sheepdog;
+import org.sheepdogj.client.SheepdogConnection;
+import org.sheepdogj.client.SheepdogException;
+import org.sheepdogj.client.VdiHandle;
+import org.sheepdogj.protocol.ResultCode;
+import org.sheepdogj.testing.NodeProcess;
+import org.sheepdogj.testing.Tools;
+
+/**
+ * A node whose disk fills up (its store on a tmpfs of its own, filled to the last byte by another file): writes of
+ * new objects and changes of VDIs are refused with NO_SPACE, answered at once; once space is freed, everything works
+ * again and what was written before the disk filled reads back unchanged.
+ */
+class FullDiskTest {
+    private static final int MIB = 1 << 20;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aFullDiskRefusesWithNoSpaceAndWorksAgainOnceSpaceIsFreed() throws Exception {
+        Path mount = dir.resolve("disk");
+        Files.createDirectories(mount);
+        Tools.Run mounted = Tools.run(asRoot("mount", "-t", "tmpfs", "-o", "size=48m,mode=1777", "tmpfs",
+                mount.toString()));
+        if (mounted.status() != 0) {
+            Tools.unavailable("cannot mount a tmpfs to fill (needs root, or sudo without a password): "
+                    + mounted.output());
+        }
+        try (NodeProcess node = NodeProcess.start(mount.resolve("store"))) {
+            byte[] kept = new byte[8 * MIB];
+            new Random(11).nextBytes(kept);
+            try (SheepdogConnection c = node.connect()) {
+                get(Sheepdog.format(c, 1, 0));
+                int keptVid = get(Sheepdog.createVdi(c, "kept", 64 * MIB));
+                try (VdiHandle h = get(VdiHandle.open(c, "kept", 0, ""))) {
+                    get(h.write(0, ByteString.fromArray(kept)));
+                }
+
+                Path pad = mount.resolve("pad");
+                Tools.run("fallocate", "-l", String.valueOf(Files.getFileStore(mount).getUsableSpace()),
+                        pad.toString()).ok();
+                try (VdiHandle h = get(VdiHandle.open(c, "kept", 0, ""))) {
+                    assertNoSpace(() -> get(h.write(16 * MIB, ByteString.fromArray(new byte[4096]))));
+                }
+                assertNoSpace(() -> get(Sheepdog.createVdi(c, "new", 16 * MIB)));
+                assertNoSpace(() -> get(Sheepdog.newVdi(c, "kept", 64 * MIB, keptVid, true, 0, 22)));
+                assertTrue(node.isAlive(), "the node runs on with a full disk");
+
+                Files.delete(pad);
+                get(Sheepdog.createVdi(c, "new", 16 * MIB));
+                try (VdiHandle h = get(VdiHandle.open(c, "new", 0, ""))) {
+                    get(h.write(4 * MIB, ByteString.fromArray(kept, 0, MIB)));
+                    assertArrayEquals(ByteString.fromArray(kept, 0, MIB).toArray(),
+                            get(h.read(4 * MIB, MIB)).toArray());
+                }
+                get(Sheepdog.newVdi(c, "kept", 64 * MIB, keptVid, true, 0, 22));
+                try (VdiHandle h = get(VdiHandle.open(c, "kept", 0, ""))) {
+                    assertArrayEquals(kept, get(h.read(0, kept.length)).toArray(),
+                            "what was written before the disk filled reads back unchanged");
+                }
+            }
+        } finally {
+            Tools.run(asRoot("umount", "-l", mount.toString()));
+        }
+    }
+
+    /** The command, through {@code sudo -n} unless the test already runs as root (as .ci/run does). */
+    private static String[] asRoot(String... command) {
+        if ("root".equals(System.getProperty("user.name"))) {
+            return command;
+        }
+        return Stream.concat(Stream.of("sudo", "-n"), Stream.of(command)).toArray(String[]::new);
+    }
+
+    private interface Call {
+        void run() throws Exception;
+    }
+
+    private static void assertNoSpace(Call call) {
+        ExecutionException e = assertThrows(ExecutionException.class, call::run);
+        assertTrue(e.getCause() instanceof SheepdogException, e.toString());
+        assertEquals(ResultCode.name(ResultCode.NO_SPACE),
+                ResultCode.name(((SheepdogException) e.getCause()).result()), e.getCause().getMessage());
+    }
+}
