@@ -44,6 +44,8 @@ import org.sheepdogj.protocol.SdNode;
 public final class RecoveryManager extends AbstractBehavior<RecoveryManager.Command> {
     private static final int FIRST_LIST_BUFFER = 1 << 20;
     private static final Duration TICK = Duration.ofMillis(100);
+    /** How long objects that could not be fetched wait before they are tried again. */
+    private static final Duration RETRY_DELAY = Duration.ofSeconds(5);
 
     public interface Command {
     }
@@ -72,11 +74,16 @@ public final class RecoveryManager extends AbstractBehavior<RecoveryManager.Comm
 
     private enum Tick implements Command { INSTANCE }
 
+    /** Lists the objects of {@code view}'s epoch again, after a listing that failed. */
+    private record Relist(ClusterView view) implements Command {
+    }
+
     private final PeerTransport transport;
     private final PeerService local;
     private final ObjectPolicy policy;
     private final RecoveryTracker tracker;
     private final ActorRef<ClusterCoordinator.Command> coordinator;
+    private final TimerScheduler<Command> timers;
     private final int maxLength;
     private ClusterView view;
     private Throttle throttle;
@@ -86,8 +93,11 @@ public final class RecoveryManager extends AbstractBehavior<RecoveryManager.Comm
     private final Set<Long> running = new HashSet<>();
     /** Fetches of superseded plans not ended yet: they still take a place among the parallel ones. */
     private int superseded;
+    /** Objects of the current plan that could not be fetched, to be tried again after {@link #RETRY_DELAY}. */
+    private final Deque<Long> retry = new ArrayDeque<>();
+    private final Set<Long> failedOnce = new HashSet<>();
+    private long retryAtNanos;
     private long finished;
-    private long failed;
     private long startedNanos;
     private int budget;
     private boolean listing;
@@ -104,6 +114,7 @@ public final class RecoveryManager extends AbstractBehavior<RecoveryManager.Comm
         this.policy = policy;
         this.tracker = tracker;
         this.coordinator = coordinator;
+        this.timers = timers;
         this.maxLength = maxLength;
         this.throttle = throttle;
         this.budget = throttle.maxPerInterval();
@@ -124,6 +135,7 @@ public final class RecoveryManager extends AbstractBehavior<RecoveryManager.Comm
         return newReceiveBuilder()
                 .onMessage(ViewChanged.class, this::onViewChanged)
                 .onMessage(Listed.class, this::onListed)
+                .onMessage(Relist.class, this::onRelist)
                 .onMessage(ObjectRecovery.Outcome.class, this::onOutcome)
                 .onMessage(Prioritize.class, this::onPrioritize)
                 .onMessage(Throttle.class, this::onThrottle)
@@ -140,6 +152,8 @@ public final class RecoveryManager extends AbstractBehavior<RecoveryManager.Comm
             return startMore();
         }
         queue.clear();
+        retry.clear();
+        failedOnce.clear();
         superseded += running.size();
         running.clear();
         plan = null;
@@ -148,11 +162,21 @@ public final class RecoveryManager extends AbstractBehavior<RecoveryManager.Comm
             return this;
         }
         finished = 0;
-        failed = 0;
         startedNanos = System.nanoTime();
         getContext().getLog().info("node {}: recovery of epoch {} starts", v.self().nid(), v.epoch());
+        startListing(v);
+        return this;
+    }
+
+    private void startListing(ClusterView v) {
         listing = true;
         getContext().pipeToSelf(listAll(v), (p, e) -> new Listed(v, p, e));
+    }
+
+    private Behavior<Command> onRelist(Relist msg) {
+        if (view != null && msg.view().sameEpoch(view) && plan == null && !listing) {
+            startListing(view);
+        }
         return this;
     }
 
@@ -164,10 +188,12 @@ public final class RecoveryManager extends AbstractBehavior<RecoveryManager.Comm
                 continue;
             }
             lists.add(list(n, v.epoch(), FIRST_LIST_BUFFER).thenAccept(r -> {
-                if (r.ok()) {
-                    synchronized (copies) {
-                        RecoveryPlan.addList(n.nid(), r.payload().asByteBuffer(), copies);
-                    }
+                // a plan without one member's objects would let the epoch be gathered while some are only there
+                if (!r.ok()) {
+                    throw new IllegalStateException(n.nid() + " answered " + ResultCode.describe(r.result()));
+                }
+                synchronized (copies) {
+                    RecoveryPlan.addList(n.nid(), r.payload().asByteBuffer(), copies);
                 }
             }).toCompletableFuture());
         }
@@ -188,9 +214,10 @@ public final class RecoveryManager extends AbstractBehavior<RecoveryManager.Comm
         }
         listing = false;
         if (msg.failure() != null) {
-            getContext().getLog().error("node {}: cannot list the objects of epoch {}: {}", view.self().nid(),
-                    view.epoch(), msg.failure().toString());
+            getContext().getLog().error("node {}: cannot list the objects of epoch {}: {}; trying again in {} s",
+                    view.self().nid(), view.epoch(), msg.failure().toString(), RETRY_DELAY.toSeconds());
             tracker.endListing();
+            timers.startSingleTimer(new Relist(view), RETRY_DELAY);
             return this;
         }
         plan = msg.plan();
@@ -211,6 +238,10 @@ public final class RecoveryManager extends AbstractBehavior<RecoveryManager.Comm
     private Behavior<Command> startMore() {
         if (plan == null || view.recoveryDisabled()) {
             return this;
+        }
+        if (queue.isEmpty() && !retry.isEmpty() && System.nanoTime() - retryAtNanos >= 0) {
+            queue.addAll(retry);
+            retry.clear();
         }
         while (!queue.isEmpty() && running.size() + superseded < throttle.parallel()
                 && (throttle.maxPerInterval() == 0 || budget > 0)) {
@@ -242,21 +273,35 @@ public final class RecoveryManager extends AbstractBehavior<RecoveryManager.Comm
         if (o.stored()) {
             finished++;
         } else {
-            failed++;
-            getContext().getLog().error("node {}: epoch {}: cannot recover object {}: {}", view.self().nid(),
-                    plan.epoch(), Oid.hex(o.oid()), o.why());
+            retryLater(o);
         }
         tracker.recovered(o.oid());
         return startMore();
     }
 
+    /**
+     * An object that could not be fetched is tried again, and the epoch is not done until it is here: a node that
+     * declared itself done would let the cluster gather the epoch and delete the set-aside copies that may be the
+     * object's only ones. Requests for it are not held meanwhile (they would wait without end); they meet its absence.
+     */
+    private void retryLater(ObjectRecovery.Outcome o) {
+        if (failedOnce.add(o.oid())) {
+            getContext().getLog().error("node {}: epoch {}: cannot recover object {}: {}; trying again every {} s",
+                    view.self().nid(), plan.epoch(), Oid.hex(o.oid()), o.why(), RETRY_DELAY.toSeconds());
+        }
+        if (retry.isEmpty()) {
+            retryAtNanos = System.nanoTime() + RETRY_DELAY.toNanos();
+        }
+        retry.add(o.oid());
+    }
+
     private void maybeDone() {
-        if (plan == null || !queue.isEmpty() || !running.isEmpty()) {
+        if (plan == null || !queue.isEmpty() || !running.isEmpty() || !retry.isEmpty()) {
             return;
         }
         long ms = (System.nanoTime() - startedNanos) / 1_000_000;
-        getContext().getLog().info("node {}: recovery of epoch {} done: {} object(s) recovered, {} failed, {} ms",
-                view.self().nid(), plan.epoch(), finished, failed, ms);
+        getContext().getLog().info("node {}: recovery of epoch {} done: {} object(s) recovered ({} after failures), "
+                + "{} ms", view.self().nid(), plan.epoch(), finished, failedOnce.size(), ms);
         coordinator.tell(new ClusterCoordinator.RecoveryDone(view.self().nid(), plan.epoch()));
         plan = null;
     }
@@ -276,9 +321,9 @@ public final class RecoveryManager extends AbstractBehavior<RecoveryManager.Comm
     }
 
     private Behavior<Command> onGetProgress(GetProgress msg) {
-        long total = plan == null ? finished + failed : plan.order().size();
+        long total = plan == null ? finished : plan.order().size();
         msg.replyTo().tell(new Progress(plan != null || listing, listing, view == null ? 0 : view.epoch(),
-                finished + failed, total, throttle));
+                finished, total, throttle));
         return this;
     }
 }

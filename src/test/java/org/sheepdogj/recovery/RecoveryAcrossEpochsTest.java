@@ -51,8 +51,8 @@ import org.sheepdogj.testing.ProcessCluster;
 
 /**
  * A recovery superseded by a newer epoch while one of its fetches is still on the wire. The recovering node is real
- * (its manager, tracker, peer service and store on disk); the two nodes it fetches from answer as scripted, so that
- * the test decides when each fetch ends.
+ * (its manager, tracker, peer service and store on disk); what the members list, and the two nodes it fetches from,
+ * answer as scripted, so that the test decides when each fetch ends.
  */
 class RecoveryAcrossEpochsTest {
     private static final int OBJECT_SIZE = 64 << 10;
@@ -156,7 +156,7 @@ class RecoveryAcrossEpochsTest {
             }
         };
         PeerService local = new PeerService(store, new ClusterState(current), io, policy);
-        PeerTransport transport = (target, request) -> target.equals(SELF.nid()) ? local.handle(request)
+        PeerTransport transport = (target, request) -> target.equals(SELF.nid()) ? list(Set.of())
                 : source(request);
         manager = kit.spawn(RecoveryManager.create(transport, local, policy, tracker, coordinator.ref(), 1 << 22,
                 new RecoveryManager.Throttle(4, 0, Duration.ofSeconds(1))));
@@ -179,12 +179,7 @@ class RecoveryAcrossEpochsTest {
     /** A source lists the object live while it holds it, and answers a fetch only when the test says. */
     private CompletionStage<Response> source(Request request) {
         if (request.header().opcode() == Opcode.GET_OBJ_LIST) {
-            ByteBuffer list = ByteBuffer.allocate(sourcesHold.size() * PeerService.RECOVERY_ENTRY)
-                    .order(ByteOrder.LITTLE_ENDIAN);
-            for (long oid : sourcesHold) {
-                list.putLong(oid).putInt(PeerService.LIVE).putInt(0);
-            }
-            return CompletableFuture.completedFuture(Response.data(ByteString.fromArray(list.array())));
+            return list(sourcesHold);
         }
         if (request.header().opcode() == Opcode.READ_PEER) {
             Fetch f = new Fetch(request, new CompletableFuture<>());
@@ -192,6 +187,15 @@ class RecoveryAcrossEpochsTest {
             return f.answer();
         }
         return CompletableFuture.completedFuture(Response.of(ResultCode.INVALID_PARMS));
+    }
+
+    /** A recovery object list: each object live. */
+    private static CompletionStage<Response> list(Set<Long> live) {
+        ByteBuffer list = ByteBuffer.allocate(live.size() * PeerService.RECOVERY_ENTRY).order(ByteOrder.LITTLE_ENDIAN);
+        for (long oid : live) {
+            list.putLong(oid).putInt(PeerService.LIVE).putInt(0);
+        }
+        return CompletableFuture.completedFuture(Response.data(ByteString.fromArray(list.array())));
     }
 
     private static ClusterView view(int epoch, long ctime) {
