@@ -22,9 +22,11 @@ import org.sheepdogj.protocol.ResultCode;
  */
 final class ObjectRecovery {
     /**
-     * How an object's recovery for {@code plan} ended: stored, or no source could give it (or the epoch moved on).
+     * How an object's recovery for {@code plan} ended: stored, or no source could give it (or the epoch moved on);
+     * {@code gone}: every source answered that it has no such object, so it was removed since it was listed.
      */
-    record Outcome(long oid, RecoveryPlan plan, boolean stored, String why) implements RecoveryManager.Command {
+    record Outcome(long oid, RecoveryPlan plan, boolean stored, boolean gone, String why)
+            implements RecoveryManager.Command {
     }
 
     private ObjectRecovery() {
@@ -33,8 +35,8 @@ final class ObjectRecovery {
     static Behavior<Outcome> create(long oid, RecoveryPlan plan, int maxLength, PeerTransport transport,
                                     PeerService local, ActorRef<RecoveryManager.Command> manager) {
         return Behaviors.setup(ctx -> {
-            ctx.pipeToSelf(fetch(oid, plan, 0, maxLength, transport, local, "no source"),
-                    (o, e) -> e == null ? o : new Outcome(oid, plan, false, e.toString()));
+            ctx.pipeToSelf(fetch(oid, plan, 0, maxLength, transport, local, true, "no source"),
+                    (o, e) -> e == null ? o : new Outcome(oid, plan, false, false, e.toString()));
             return Behaviors.receiveMessage(o -> {
                 manager.tell(o);
                 return Behaviors.stopped();
@@ -43,10 +45,11 @@ final class ObjectRecovery {
     }
 
     private static CompletionStage<Outcome> fetch(long oid, RecoveryPlan plan, int i, int maxLength,
-                                                  PeerTransport transport, PeerService local, String lastError) {
+                                                  PeerTransport transport, PeerService local, boolean gone,
+                                                  String lastError) {
         List<RecoveryPlan.Source> sources = plan.objects().get(oid);
         if (i >= sources.size()) {
-            return CompletableFuture.completedFuture(new Outcome(oid, plan, false, lastError));
+            return CompletableFuture.completedFuture(new Outcome(oid, plan, false, gone, lastError));
         }
         RecoveryPlan.Source s = sources.get(i);
         long word2 = (long) s.tag() << 32;
@@ -54,11 +57,11 @@ final class ObjectRecovery {
                 maxLength, oid, 0, word2, 0);
         return transport.send(s.node(), Request.of(h)).thenCompose(r -> {
             if (!r.ok()) {
-                return fetch(oid, plan, i + 1, maxLength, transport, local,
+                return fetch(oid, plan, i + 1, maxLength, transport, local, gone && r.result() == ResultCode.NO_OBJ,
                         s.node() + ": " + ResultCode.describe(r.result()));
             }
             return local.storeRecovered(oid, plan.view(), r.payload()).thenApply(stored ->
-                    new Outcome(oid, plan, stored, stored ? null : "the epoch moved on"));
+                    new Outcome(oid, plan, stored, false, stored ? null : "the epoch moved on"));
         });
     }
 }

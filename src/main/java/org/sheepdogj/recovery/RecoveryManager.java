@@ -270,7 +270,7 @@ public final class RecoveryManager extends AbstractBehavior<RecoveryManager.Comm
             return startMore();
         }
         running.remove(o.oid());
-        if (o.stored()) {
+        if (o.stored() || o.gone()) {
             finished++;
         } else {
             retryLater(o);
@@ -283,6 +283,7 @@ public final class RecoveryManager extends AbstractBehavior<RecoveryManager.Comm
      * An object that could not be fetched is tried again, and the epoch is not done until it is here: a node that
      * declared itself done would let the cluster gather the epoch and delete the set-aside copies that may be the
      * object's only ones. Requests for it are not held meanwhile (they would wait without end); they meet its absence.
+     * An object every source says it has not is not tried again: it was removed (a discard, a deleted VDI).
      */
     private void retryLater(ObjectRecovery.Outcome o) {
         if (failedOnce.add(o.oid())) {

@@ -137,6 +137,20 @@ class RecoveryAcrossEpochsTest {
         assertTrue(tracker.ready(OID).toCompletableFuture().isDone());
     }
 
+    @Test
+    void anObjectRemovedSinceItWasListedIsNotWaitedFor() throws Exception {
+        ClusterView second = view(2, 1000);
+        start(second);
+        Fetch first = fetchIn(second);
+        first.answer().complete(Response.of(ResultCode.NO_OBJ));
+        Fetch next = fetches.poll(10, TimeUnit.SECONDS);
+        assertNotNull(next, "the other source is asked");
+        next.answer().complete(Response.of(ResultCode.NO_OBJ));
+        assertEquals(new ClusterCoordinator.RecoveryDone(SELF.nid(), 2),
+                coordinator.receiveMessage(Duration.ofSeconds(10)), "no source has it: it was removed (a discard)");
+        assertFalse(store.objects().exists(OID));
+    }
+
     /** A manager on this node, whose cluster is already at {@code current}, fetching through the scripted sources. */
     private void start(ClusterView current) {
         ObjectPolicy policy = new ObjectPolicy() {
