@@ -7,6 +7,7 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.BackoffSupervisorStrategy;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.sheepdogj.protocol.ResultCode;
+import org.slf4j.Logger;
 
 /**
  * The answer a change of durable state owes its client. A failed write of the state (a full disk, replicas out of
@@ -31,17 +32,17 @@ final class Unanswered {
     }
 
     /**
-     * After a (re)start of the actor whose state is {@code persistenceId}: if the write before it failed, answers the
-     * client with why ({@link ObjectStateStore#takeFailure}) and returns that; otherwise SUCCESS.
+     * After a (re)start of the actor whose state is {@code persistenceId} ({@code what}, for the log): if the write
+     * before it failed, answers the client with why ({@link ObjectStateStore#takeFailure}) and logs it.
      */
-    int answerFailure(ActorSystem<?> system, String persistenceId) {
+    void answerFailure(ActorSystem<?> system, String persistenceId, Logger log, String what) {
         int result = ObjectStateStore.takeFailure(system.classicSystem(), persistenceId);
         IntConsumer f = failure;
         failure = null;
-        if (f == null) {
-            return ResultCode.SUCCESS;
+        if (f != null) {
+            f.accept(result);
+            log.warn("{}: a change was not made, its state could not be written: {}", what,
+                    ResultCode.describe(result));
         }
-        f.accept(result);
-        return result;
     }
 }

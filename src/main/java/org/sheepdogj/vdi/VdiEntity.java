@@ -148,13 +148,8 @@ public final class VdiEntity extends DurableStateBehavior<VdiEntity.Command, Fam
 
     @Override
     public SignalHandler<Family> signalHandler() {
-        return newSignalHandlerBuilder().onSignal(RecoveryCompleted.instance(), f -> {
-            int failure = unanswered.answerFailure(ctx.getSystem(), persistenceId().id());
-            if (failure != ResultCode.SUCCESS) {
-                log.warn("VDI {}: a change was not made, its state could not be written: {}",
-                        Names.toUserText(name), ResultCode.describe(failure));
-            }
-        }).build();
+        return newSignalHandlerBuilder().onSignal(RecoveryCompleted.instance(), f -> unanswered.answerFailure(
+                ctx.getSystem(), persistenceId().id(), log, "VDI " + Names.toUserText(name))).build();
     }
 
     @Override

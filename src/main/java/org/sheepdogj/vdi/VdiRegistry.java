@@ -105,11 +105,7 @@ public final class VdiRegistry extends DurableStateBehavior<VdiRegistry.Command,
     @Override
     public SignalHandler<State> signalHandler() {
         return newSignalHandlerBuilder().onSignal(RecoveryCompleted.instance(), s -> {
-            int failure = unanswered.answerFailure(ctx.getSystem(), persistenceId().id());
-            if (failure != ResultCode.SUCCESS) {
-                log.warn("VDI registry: a change was not made, its state could not be written: {}",
-                        ResultCode.describe(failure));
-            }
+            unanswered.answerFailure(ctx.getSystem(), persistenceId().id(), log, "VDI registry");
             log.info("VDI registry: {} VDI id(s) known", s.vids().size());
             publishAll(keepers, s);
         }).build();
