@@ -254,28 +254,20 @@ public final class PeerService {
         return Response.data(ByteString.fromArrayUnsafe(b.array()));
     }
 
-    /** A stale copy's epoch in the recovery list; live objects carry {@link #LIVE}. */
-    public static final int LIVE = -1;
-    /** One entry of the recovery list: object id, epoch tag, padding. */
-    public static final int RECOVERY_ENTRY = 16;
-
-    /** GET_OBJ_LIST for recovery: every live object and every stale copy, each with its epoch tag. */
+    /** GET_OBJ_LIST for recovery: a page of {@link RecoveryList}, from the position in {@code oid} and {@code offset}. */
     private Response recoveryList(RequestHeader h) {
-        List<Long> live = store.list();
-        List<ObjectStore.StaleCopy> stale = store.staleCopies();
-        long size = (long) (live.size() + stale.size()) * RECOVERY_ENTRY;
-        if (size > h.dataLength()) {
+        int capacity = h.dataLength() / RecoveryList.ENTRY;
+        if (capacity == 0) {
             return Response.of(ResultCode.BUFFER_SMALL);
         }
-        ByteBuffer b = ByteBuffer.allocate((int) size).order(ByteOrder.LITTLE_ENDIAN);
-        live.forEach(oid -> b.putLong(oid).putInt(LIVE).putInt(0));
-        stale.forEach(s -> b.putLong(s.oid()).putInt(s.epoch()).putInt(0));
-        return Response.data(ByteString.fromArrayUnsafe(b.array()));
+        RecoveryList.Position from = new RecoveryList.Position(h.oid(), (int) h.offset());
+        return Response.data(ByteString.fromArrayUnsafe(
+                RecoveryList.page(store.list(), store.staleCopies(), from, capacity)));
     }
 
     /** READ_PEER for recovery: the whole live object, or a stale copy ({@code tgt_epoch} is its tag). */
     private Response recoveryRead(RequestHeader h) {
-        ByteString whole = store.readWhole(h.oid(), h.tgtEpoch() == LIVE ? null : h.tgtEpoch());
+        ByteString whole = store.readWhole(h.oid(), h.tgtEpoch() == RecoveryList.LIVE ? null : h.tgtEpoch());
         if (whole.size() > h.dataLength()) {
             return Response.of(ResultCode.BUFFER_SMALL);
         }

@@ -4,10 +4,8 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -24,14 +22,7 @@ import org.sheepdogj.cluster.ClusterView;
 import org.sheepdogj.peer.ObjectPolicy;
 import org.sheepdogj.peer.PeerService;
 import org.sheepdogj.peer.PeerTransport;
-import org.sheepdogj.protocol.Flags;
 import org.sheepdogj.protocol.Oid;
-import org.sheepdogj.protocol.Opcode;
-import org.sheepdogj.protocol.ProtocolVersion;
-import org.sheepdogj.protocol.Request;
-import org.sheepdogj.protocol.RequestHeader;
-import org.sheepdogj.protocol.Response;
-import org.sheepdogj.protocol.ResultCode;
 import org.sheepdogj.protocol.SdNode;
 
 /**
@@ -42,7 +33,8 @@ import org.sheepdogj.protocol.SdNode;
  * member is done. A newer epoch supersedes a recovery still running.
  */
 public final class RecoveryManager extends AbstractBehavior<RecoveryManager.Command> {
-    private static final int FIRST_LIST_BUFFER = 1 << 20;
+    /** Bytes of a page of a member's object list: 262,144 entries. */
+    private static final int LIST_PAGE = 4 << 20;
     private static final Duration TICK = Duration.ofMillis(100);
     /** How long objects that could not be fetched wait before they are tried again. */
     private static final Duration RETRY_DELAY = Duration.ofSeconds(5);
@@ -181,31 +173,15 @@ public final class RecoveryManager extends AbstractBehavior<RecoveryManager.Comm
     }
 
     private CompletionStage<RecoveryPlan> listAll(ClusterView v) {
-        Map<Long, List<RecoveryPlan.Source>> copies = new HashMap<>();
+        RecoveryPlan.Gathering gathering = new RecoveryPlan.Gathering(v, policy);
         List<CompletableFuture<Void>> lists = new ArrayList<>();
         for (SdNode n : v.nodes()) {
-            if (n.isGateway()) {
-                continue;
+            if (!n.isGateway()) {
+                lists.add(RecoveryListReader.read(transport, n.nid(), v.epoch(), Math.min(LIST_PAGE, maxLength),
+                        page -> gathering.add(n.nid(), page)).toCompletableFuture());
             }
-            lists.add(list(n, v.epoch(), FIRST_LIST_BUFFER).thenAccept(r -> {
-                // a plan without one member's objects would let the epoch be gathered while some are only there
-                if (!r.ok()) {
-                    throw new IllegalStateException(n.nid() + " answered " + ResultCode.describe(r.result()));
-                }
-                synchronized (copies) {
-                    RecoveryPlan.addList(n.nid(), r.payload().asByteBuffer(), copies);
-                }
-            }).toCompletableFuture());
         }
-        return CompletableFuture.allOf(lists.toArray(new CompletableFuture[0]))
-                .thenApply(x -> RecoveryPlan.of(v, copies, policy));
-    }
-
-    private CompletionStage<Response> list(SdNode n, int epoch, int buffer) {
-        RequestHeader h = new RequestHeader(ProtocolVersion.SHEEP, Opcode.GET_OBJ_LIST, Flags.RECOVERY, epoch, 0,
-                buffer, 0, 0, 0, 0);
-        return transport.send(n.nid(), Request.of(h)).thenCompose(r -> r.result() == ResultCode.BUFFER_SMALL
-                && buffer < maxLength / 2 ? list(n, epoch, buffer * 2) : CompletableFuture.completedFuture(r));
+        return CompletableFuture.allOf(lists.toArray(new CompletableFuture[0])).thenApply(x -> gathering.plan());
     }
 
     private Behavior<Command> onListed(Listed msg) {

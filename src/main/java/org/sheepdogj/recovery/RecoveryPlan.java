@@ -10,7 +10,7 @@ import java.util.Map;
 
 import org.sheepdogj.cluster.ClusterView;
 import org.sheepdogj.peer.ObjectPolicy;
-import org.sheepdogj.peer.PeerService;
+import org.sheepdogj.peer.RecoveryList;
 import org.sheepdogj.protocol.NodeId;
 import org.sheepdogj.protocol.Oid;
 import org.sheepdogj.protocol.SdNode;
@@ -26,39 +26,62 @@ record RecoveryPlan(ClusterView view, Map<Long, List<Source>> objects, List<Long
         return view.epoch();
     }
 
-    /** A node holding a copy, and the epoch of the copy ({@link PeerService#LIVE} for a live one). */
+    /** A node holding a copy, and the epoch of the copy ({@link RecoveryList#LIVE} for a live one). */
     record Source(NodeId node, int tag) {
         long freshness() {
-            return tag == PeerService.LIVE ? Long.MAX_VALUE : tag;
+            return tag == RecoveryList.LIVE ? Long.MAX_VALUE : tag;
         }
     }
 
-    /** Decodes a recovery object list (16-byte entries: oid, tag, pad) of one node into {@code into}. */
-    static void addList(NodeId node, ByteBuffer list, Map<Long, List<Source>> into) {
-        ByteBuffer b = list.order(ByteOrder.LITTLE_ENDIAN);
-        for (int i = 0; i + PeerService.RECOVERY_ENTRY <= b.limit(); i += PeerService.RECOVERY_ENTRY) {
-            into.computeIfAbsent(b.getLong(i), k -> new ArrayList<>()).add(new Source(node, b.getInt(i + 8)));
-        }
-    }
+    /**
+     * The members' lists of an epoch as their pages come, of which it keeps only the objects this node owns on the
+     * epoch's ring: what it holds stays proportional to this node's share, not to the cluster's objects.
+     */
+    static final class Gathering {
+        private final ClusterView view;
+        private final ObjectPolicy policy;
+        private final Map<Long, List<Source>> copies = new HashMap<>();
 
-    static RecoveryPlan of(ClusterView view, Map<Long, List<Source>> copies, ObjectPolicy policy) {
-        NodeId self = view.self().nid();
-        Map<Long, List<Source>> todo = new HashMap<>();
-        for (Map.Entry<Long, List<Source>> e : copies.entrySet()) {
-            long oid = e.getKey();
-            List<Source> sources = e.getValue();
-            boolean haveLive = sources.stream().anyMatch(s -> s.node().equals(self) && s.tag() == PeerService.LIVE);
-            if (haveLive || !owns(view, self, oid, policy)) {
-                continue;
+        Gathering(ClusterView view, ObjectPolicy policy) {
+            this.view = view;
+            this.policy = policy;
+        }
+
+        /** Adds a page of {@code node}'s list (16-byte entries: oid, tag, pad). */
+        synchronized void add(NodeId node, ByteBuffer page) {
+            ByteBuffer b = page.order(ByteOrder.LITTLE_ENDIAN);
+            NodeId self = view.self().nid();
+            for (int i = 0; i + RecoveryList.ENTRY <= b.limit(); i += RecoveryList.ENTRY) {
+                long oid = b.getLong(i);
+                List<Source> sources = copies.get(oid);
+                if (sources == null) {
+                    if (!owns(view, self, oid, policy)) {
+                        continue;
+                    }
+                    sources = new ArrayList<>(2);
+                    copies.put(oid, sources);
+                }
+                sources.add(new Source(node, b.getInt(i + 8)));
             }
-            List<Source> ranked = new ArrayList<>(sources);
-            ranked.sort(Comparator.comparingLong(Source::freshness).reversed()
-                    .thenComparing(s -> !s.node().equals(self)));
-            todo.put(oid, ranked);
         }
-        List<Long> order = new ArrayList<>(todo.keySet());
-        order.sort(Comparator.comparing((Long oid) -> Oid.isDataObj(oid)).thenComparing(Long::compareUnsigned));
-        return new RecoveryPlan(view, todo, order);
+
+        synchronized RecoveryPlan plan() {
+            NodeId self = view.self().nid();
+            Map<Long, List<Source>> todo = new HashMap<>();
+            for (Map.Entry<Long, List<Source>> e : copies.entrySet()) {
+                List<Source> sources = e.getValue();
+                if (sources.stream().anyMatch(s -> s.node().equals(self) && s.tag() == RecoveryList.LIVE)) {
+                    continue;
+                }
+                List<Source> ranked = new ArrayList<>(sources);
+                ranked.sort(Comparator.comparingLong(Source::freshness).reversed()
+                        .thenComparing(s -> !s.node().equals(self)));
+                todo.put(e.getKey(), ranked);
+            }
+            List<Long> order = new ArrayList<>(todo.keySet());
+            order.sort(Comparator.comparing((Long oid) -> Oid.isDataObj(oid)).thenComparing(Long::compareUnsigned));
+            return new RecoveryPlan(view, todo, order);
+        }
     }
 
     private static boolean owns(ClusterView view, NodeId self, long oid, ObjectPolicy policy) {

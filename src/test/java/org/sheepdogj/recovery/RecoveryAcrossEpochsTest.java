@@ -37,6 +37,7 @@ import org.sheepdogj.cluster.ClusterView;
 import org.sheepdogj.peer.ObjectPolicy;
 import org.sheepdogj.peer.PeerService;
 import org.sheepdogj.peer.PeerTransport;
+import org.sheepdogj.peer.RecoveryList;
 import org.sheepdogj.protocol.ClusterInfo;
 import org.sheepdogj.protocol.NodeId;
 import org.sheepdogj.protocol.Oid;
@@ -153,22 +154,7 @@ class RecoveryAcrossEpochsTest {
 
     /** A manager on this node, whose cluster is already at {@code current}, fetching through the scripted sources. */
     private void start(ClusterView current) {
-        ObjectPolicy policy = new ObjectPolicy() {
-            @Override
-            public int copiesOf(long oid) {
-                return 3;
-            }
-
-            @Override
-            public long sizeOf(long oid) {
-                return OBJECT_SIZE;
-            }
-
-            @Override
-            public boolean isReadonly(long oid) {
-                return false;
-            }
-        };
+        ObjectPolicy policy = new FixedPolicy(3, OBJECT_SIZE);
         PeerService local = new PeerService(store, new ClusterState(current), io, policy);
         PeerTransport transport = (target, request) -> target.equals(SELF.nid()) ? list(Set.of())
                 : source(request);
@@ -205,9 +191,9 @@ class RecoveryAcrossEpochsTest {
 
     /** A recovery object list: each object live. */
     private static CompletionStage<Response> list(Set<Long> live) {
-        ByteBuffer list = ByteBuffer.allocate(live.size() * PeerService.RECOVERY_ENTRY).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer list = ByteBuffer.allocate(live.size() * RecoveryList.ENTRY).order(ByteOrder.LITTLE_ENDIAN);
         for (long oid : live) {
-            list.putLong(oid).putInt(PeerService.LIVE).putInt(0);
+            list.putLong(oid).putInt(RecoveryList.LIVE).putInt(0);
         }
         return CompletableFuture.completedFuture(Response.data(ByteString.fromArray(list.array())));
     }
