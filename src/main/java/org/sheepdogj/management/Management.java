@@ -54,8 +54,7 @@ public final class Management {
         try {
             binding = bound.toCompletableFuture().get(BIND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (Exception e) {
-            throw new IllegalStateException("cannot listen on " + host + ":" + port + " for HTTP: " + e.getMessage(),
-                    e);
+            throw new IllegalStateException("no HTTP on " + host + ":" + port, e);
         }
         log.info("node {}: management HTTP on {}", node.address(), binding.localAddress());
     }

@@ -158,7 +158,6 @@ public final class SheepNode implements NodeControl {
                 NBD_MAX_REQUEST, settings.connectionBytes());
         this.management = new Management(system, new NodeSources(clusterState, store.objects(), server,
                 recoveryRequests, tracker::pendingCount, table, objects), metrics);
-        joinCluster(settings, onDisk.formatted());
         system.getWhenTerminated().whenComplete((d, e) -> {
             boolean downed = CoordinatedShutdown.get(system).getShutdownReason()
                     .filter(r -> r instanceof CoordinatedShutdown.ClusterDowningReason$).isPresent();
@@ -205,8 +204,12 @@ public final class SheepNode implements NodeControl {
             node.management.start(settings.bindAddress(), settings.httpPort());
         } catch (RuntimeException e) {
             node.stop(2, Duration.ZERO);
-            throw new StartupException(rootMessage(e));
+            throw new StartupException("cannot listen on " + settings.bindAddress() + ":" + settings.httpPort()
+                    + " for HTTP: " + rootMessage(e));
         }
+        // only a node that could open all its ports joins: one that joined and then stopped would make the
+        // cluster change its epoch twice, and move objects to it and back
+        node.joinCluster(settings, store.readConfig().formatted());
         log.info("node {} started: store {}, zone {}, {} vnodes{}{}", node.clusterState.current().self().nid(),
                 settings.store(), node.clusterState.current().self().zone(),
                 settings.vnodes() < 0 ? "auto" : settings.vnodes(), settings.gateway() ? ", gateway only" : "",

@@ -3,6 +3,8 @@ package org.sheepdogj.node;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -11,7 +13,10 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.sheepdogj.client.Sheepdog;
+import org.sheepdogj.client.SheepdogConnection;
 import org.sheepdogj.testing.NodeProcess;
+import org.sheepdogj.testing.ProcessCluster;
 import org.sheepdogj.testing.Ports;
 
 /** The daemon's command line as an operator meets it: help, version, and one clear line with status 2 on misuse. */
@@ -75,6 +80,25 @@ class CommandLineTest {
                     "--nbd-port", "0", "--http-port", "0", "-b", "127.0.0.1", store.toString());
             assertEquals(2, r.status(), r.output());
             assertTrue(r.output().contains("in use by another process"), r.output());
+        }
+    }
+
+    @Test
+    void aTakenPortStopsTheNodeBeforeItJoinsTheCluster() throws Exception {
+        try (NodeProcess first = NodeProcess.start(dir.resolve("first"));
+             ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            try (SheepdogConnection c = first.connect()) {
+                Sheepdog.format(c, 1, 0).toCompletableFuture().get(60, TimeUnit.SECONDS);
+            }
+            ProcessCluster.Members formatted = ProcessCluster.members(first);
+            Run r = sheep("-p", String.valueOf(Ports.free()), "--cluster-port", String.valueOf(Ports.free()),
+                    "--nbd-port", "0", "--http-port", String.valueOf(taken.getLocalPort()), "-b", "127.0.0.1",
+                    "--join", "127.0.0.1:" + first.clusterPort(), dir.resolve("second").toString());
+            assertEquals(2, r.status(), r.output());
+            assertTrue(r.output().contains("sheep: cannot listen on 127.0.0.1:" + taken.getLocalPort() + " for HTTP"), r.output());
+            assertEquals(formatted, ProcessCluster.members(first),
+                    "the cluster never had the node that could not start: no epoch came and went with it\n"
+                            + first.logTail(20));
         }
     }
 }
