@@ -93,6 +93,8 @@ public final class RecoveryManager extends AbstractBehavior<RecoveryManager.Comm
     private long startedNanos;
     private int budget;
     private boolean listing;
+    /** A listing failed and is to start again: the node is still in recovery meanwhile, its plan not made. */
+    private boolean relistDue;
     private long refilledNanos;
 
     private RecoveryManager(ActorContext<Command> ctx, TimerScheduler<Command> timers, PeerTransport transport,
@@ -149,6 +151,7 @@ public final class RecoveryManager extends AbstractBehavior<RecoveryManager.Comm
         superseded += running.size();
         running.clear();
         plan = null;
+        relistDue = false;
         if (!v.formatted() || !v.running() || !v.isMember() || v.self().isGateway()) {
             tracker.endListing();
             return this;
@@ -166,7 +169,8 @@ public final class RecoveryManager extends AbstractBehavior<RecoveryManager.Comm
     }
 
     private Behavior<Command> onRelist(Relist msg) {
-        if (view != null && msg.view().sameEpoch(view) && plan == null && !listing) {
+        if (view != null && msg.view().sameEpoch(view) && relistDue) {
+            relistDue = false;
             startListing(view);
         }
         return this;
@@ -193,6 +197,7 @@ public final class RecoveryManager extends AbstractBehavior<RecoveryManager.Comm
             getContext().getLog().error("node {}: cannot list the objects of epoch {}: {}; trying again in {} s",
                     view.self().nid(), view.epoch(), msg.failure().toString(), RETRY_DELAY.toSeconds());
             tracker.endListing();
+            relistDue = true;
             timers.startSingleTimer(new Relist(view), RETRY_DELAY);
             return this;
         }
@@ -299,8 +304,9 @@ public final class RecoveryManager extends AbstractBehavior<RecoveryManager.Comm
 
     private Behavior<Command> onGetProgress(GetProgress msg) {
         long total = plan == null ? finished : plan.order().size();
-        msg.replyTo().tell(new Progress(plan != null || listing, listing, view == null ? 0 : view.epoch(),
-                finished, total, throttle));
+        boolean unlisted = listing || relistDue;
+        msg.replyTo().tell(new Progress(plan != null || unlisted, unlisted, view == null ? 0 : view.epoch(), finished,
+                total, throttle));
         return this;
     }
 }

@@ -21,6 +21,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import com.typesafe.config.ConfigFactory;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
@@ -70,6 +71,8 @@ class RecoveryAcrossEpochsTest {
     private final ExecutorService io = Executors.newSingleThreadExecutor();
     private final BlockingQueue<Fetch> fetches = new LinkedBlockingQueue<>();
     private final Set<Long> sourcesHold = ConcurrentHashMap.newKeySet();
+    /** Object lists the sources refuse before they answer again. */
+    private final AtomicInteger listsRefused = new AtomicInteger();
     private final RecoveryTracker tracker = new RecoveryTracker();
     private final TestProbe<ClusterCoordinator.Command> coordinator = kit.createTestProbe();
     private final byte[] content = new byte[OBJECT_SIZE];
@@ -152,6 +155,27 @@ class RecoveryAcrossEpochsTest {
         assertFalse(store.objects().exists(OID));
     }
 
+    @Test
+    void aNodeWaitingToListAgainIsStillInRecovery() throws Exception {
+        listsRefused.set(1);
+        ClusterView second = view(2, 1000);
+        start(second);
+        changeTo(second);
+        ProcessCluster.await(Duration.ofSeconds(10), "a source refused its list", () -> listsRefused.get() == 0);
+        coordinator.expectNoMessage(Duration.ofSeconds(1));
+        TestProbe<RecoveryManager.Progress> progress = kit.createTestProbe();
+        manager.tell(new RecoveryManager.GetProgress(progress.ref()));
+        RecoveryManager.Progress waiting = progress.receiveMessage();
+        assertTrue(waiting.inRecovery() && waiting.listing(),
+                "until the lists are had again the node recovers, its objects not listed yet: " + waiting);
+
+        Fetch f = fetches.poll(20, TimeUnit.SECONDS);
+        assertNotNull(f, "the lists are asked for again, and the object fetched");
+        f.answer().complete(Response.data(ByteString.fromArray(content)));
+        assertEquals(new ClusterCoordinator.RecoveryDone(SELF.nid(), 2),
+                coordinator.receiveMessage(Duration.ofSeconds(10)));
+    }
+
     /** A manager on this node, whose cluster is already at {@code current}, fetching through the scripted sources. */
     private void start(ClusterView current) {
         ObjectPolicy policy = new FixedPolicy(3, OBJECT_SIZE);
@@ -179,7 +203,8 @@ class RecoveryAcrossEpochsTest {
     /** A source lists the object live while it holds it, and answers a fetch only when the test says. */
     private CompletionStage<Response> source(Request request) {
         if (request.header().opcode() == Opcode.GET_OBJ_LIST) {
-            return list(sourcesHold);
+            return listsRefused.getAndUpdate(n -> Math.max(0, n - 1)) > 0
+                    ? CompletableFuture.completedFuture(Response.of(ResultCode.EIO)) : list(sourcesHold);
         }
         if (request.header().opcode() == Opcode.READ_PEER) {
             Fetch f = new Fetch(request, new CompletableFuture<>());
