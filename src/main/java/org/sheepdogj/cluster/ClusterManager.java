@@ -165,7 +165,7 @@ public final class ClusterManager extends AbstractBehavior<ClusterManager.Comman
             store.clearEpochs();
         }
         boolean shutdown = msg.status() == ClusterInfo.STATUS_SHUTDOWN;
-        ClusterConfig wanted = msg.config().withShutdown(shutdown);
+        ClusterConfig wanted = msg.config().withShutdown(shutdown).withSpace(before.self().space());
         if (!wanted.equals(store.readConfig())) {
             store.writeConfig(wanted);
         }

@@ -254,7 +254,10 @@ public final class SheepNode implements NodeControl {
     private static SdNode selfNode(NodeSettings s, NodeStore store) {
         NodeId nid = NodeId.of(s.advertiseAddress(), s.port());
         int zone = s.zone() >= 0 ? s.zone() : nid.defaultZone();
-        long space = s.gateway() ? 0 : store.objects().space().free();
+        // the space offered when the node first ran, as sheep keeps it: with auto vnodes a node restarted with a full
+        // disk would otherwise offer nothing and lose its share of the ring, and its objects would move away
+        long recorded = store.readConfig().space();
+        long space = s.gateway() ? 0 : recorded > 0 ? recorded : store.objects().space().free();
         int vnodes = s.gateway() ? 0 : s.vnodes() >= 0 ? s.vnodes() : Limits.DEFAULT_VNODES;
         return new SdNode(nid, vnodes, zone, space);
     }

@@ -32,6 +32,11 @@ public record ClusterConfig(long ctime, int flags, int copies, String store, boo
         return new ClusterConfig(ctime, flags, value, store, shutdown, copyPolicy, blockSizeShift, space);
     }
 
+    /** This node's record with the space it offers: each node keeps its own, as sheep's config file does. */
+    public ClusterConfig withSpace(long value) {
+        return new ClusterConfig(ctime, flags, copies, store, shutdown, copyPolicy, blockSizeShift, value);
+    }
+
     public byte[] encode() {
         ByteBuffer b = ByteBuffer.allocate(SIZE).order(ByteOrder.LITTLE_ENDIAN);
         b.putLong(0, ctime).putShort(8, (short) flags).put(10, (byte) copies)

@@ -11,9 +11,12 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ExecutionException;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import org.apache.pekko.util.ByteString;
@@ -25,6 +28,7 @@ import org.sheepdogj.client.SheepdogConnection;
 import org.sheepdogj.client.SheepdogException;
 import org.sheepdogj.client.VdiHandle;
 import org.sheepdogj.protocol.ResultCode;
+import org.sheepdogj.protocol.SdNode;
 import org.sheepdogj.testing.NodeProcess;
 import org.sheepdogj.testing.ProcessCluster;
 import org.sheepdogj.testing.Tools;
@@ -39,18 +43,20 @@ class FullDiskTest {
 
     @TempDir
     Path dir;
-    private Path mount;
+    private final List<Path> mounts = new ArrayList<>();
 
     @AfterEach
     void unmount() {
-        if (mount != null) {
-            Tools.run(asRoot("umount", "-l", mount.toString()));
-        }
+        mounts.forEach(m -> Tools.run(asRoot("umount", "-l", m.toString())));
     }
 
-    /** A tmpfs of 48 MiB of the test's own, mounted on {@code dir/disk}. */
     private Path mountDisk() {
-        Path m = dir.resolve("disk");
+        return mountDisk("disk");
+    }
+
+    /** A tmpfs of 48 MiB of the test's own, mounted on {@code dir/name}. */
+    private Path mountDisk(String name) {
+        Path m = dir.resolve(name);
         try {
             Files.createDirectories(m);
         } catch (IOException e) {
@@ -62,7 +68,7 @@ class FullDiskTest {
             Tools.unavailable("cannot mount a tmpfs to fill (needs root, or sudo without a password): "
                     + mounted.output());
         }
-        mount = m;
+        mounts.add(m);
         return m;
     }
 
@@ -146,6 +152,46 @@ class FullDiskTest {
                     }
                 }
             }
+        }
+    }
+
+    /**
+     * With auto vnodes a node's share of the ring follows the space it offered when it first ran, as sheep keeps it:
+     * restarted with its disk full, it keeps its share (before, it offered the space free at each start, none, lost
+     * its share to the others, and its objects moved away to disks that were as full).
+     */
+    @Test
+    void aNodeRestartedWithAFullDiskKeepsItsShareOfTheRing() throws Exception {
+        Path firstDisk = mountDisk("first");
+        Path secondDisk = mountDisk("second");
+        try (NodeProcess first = NodeProcess.start(firstDisk.resolve("store"), "-z", "1");
+             NodeProcess second = NodeProcess.start(secondDisk.resolve("store"), "-z", "2", "--join",
+                     "127.0.0.1:" + first.clusterPort())) {
+            ProcessCluster.awaitMembers(List.of(first, second), Duration.ofSeconds(60));
+            try (SheepdogConnection c = first.connect()) {
+                get(Sheepdog.format(c, 1, 0));
+            }
+            Map<Integer, Integer> shares = vnodes(second);
+            assertTrue(shares.get(first.port()) > 64, "disks of one size, shares alike: " + shares);
+
+            // what is left is room for the node's records of epochs, not for objects
+            Path pad = fill(firstDisk, MIB);
+            first.close();
+            ProcessCluster.awaitMembers(List.of(second), Duration.ofSeconds(60));
+            first.start();
+            ProcessCluster.awaitMembers(List.of(first, second), Duration.ofSeconds(60));
+            assertEquals(shares, vnodes(second), "each node's share, before and after the restart on a full disk");
+            Files.delete(pad);
+        }
+    }
+
+    /** Each member's vnodes by port, as {@code node} lists them. */
+    private static Map<Integer, Integer> vnodes(NodeProcess node) {
+        try {
+            return ProcessCluster.members(node).nodes().stream()
+                    .collect(Collectors.toMap(n -> n.nid().port(), SdNode::nrVnodes));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

@@ -76,12 +76,14 @@ public final class ProcessCluster implements AutoCloseable {
     public static Members members(NodeProcess n) throws IOException {
         try (SheepdogConnection c = n.connect()) {
             Response r = c.execute(Request.of(RequestHeader.plain(Opcode.GET_NODE_LIST, 0, 80 * 1024)));
-            List<SdNode> list = SdNode.decodeAll(r.payload().asByteBuffer(), r.header().nrNodes());
-            return new Members(r.header().epoch(), list.stream().map(s -> s.nid().port()).toList());
+            return new Members(r.header().epoch(), SdNode.decodeAll(r.payload().asByteBuffer(), r.header().nrNodes()));
         }
     }
 
-    public record Members(int epoch, List<Integer> ports) {
+    public record Members(int epoch, List<SdNode> nodes) {
+        public List<Integer> ports() {
+            return nodes.stream().map(s -> s.nid().port()).toList();
+        }
     }
 
     /**
