@@ -19,14 +19,21 @@ import java.util.Optional;
 
 import org.sheepdogj.protocol.ResultCode;
 import org.sheepdogj.protocol.SdNode;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A node's store directory: {@code obj/} (the objects), {@code config} (the cluster's format), {@code epoch/%08d}
- * (the membership of every epoch and when it began), {@code peers} (where the other members were last seen). One
- * process at a time: the directory is locked while open.
+ * (the membership of every epoch and when it began), {@code peers} (where the other members were last seen), and
+ * {@code reserve}: room set aside for those records, given up when the disk is full, since a node that cannot record
+ * an epoch cannot follow the cluster (sheep stops there). One process at a time: the directory is locked while open.
  */
 public final class NodeStore implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(NodeStore.class);
     private static final String PEERS = "peers";
+    private static final String RESERVE = "reserve";
+    /** Some fifty epochs of a cluster of a thousand nodes (80 bytes each), or a thousand of a small one. */
+    private static final int RESERVE_BYTES = 4 << 20;
     private final Path root;
     private final Path epochDir;
     private final ObjectStore objects;
@@ -43,6 +50,7 @@ public final class NodeStore implements AutoCloseable {
         this.objects = objects;
         this.lockChannel = lockChannel;
         this.lock = lock;
+        setAside();
     }
 
     /**
@@ -166,22 +174,61 @@ public final class NodeStore implements AutoCloseable {
     }
 
     private void writeAtomically(Path target, byte[] bytes) {
-        Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
         try {
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING)) {
-                ByteBuffer b = ByteBuffer.wrap(bytes);
-                while (b.hasRemaining()) {
-                    ch.write(b);
-                }
-                ch.force(true);
-            }
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            try (FileChannel d = FileChannel.open(target.getParent(), StandardOpenOption.READ)) {
-                d.force(true);
-            }
+            write(target, bytes);
         } catch (IOException e) {
-            throw StoreException.of("write " + target, e);
+            StoreException failure = StoreException.of("write " + target, e);
+            if (failure.result() != ResultCode.NO_SPACE || !release()) {
+                throw failure;
+            }
+            log.warn("node store {}: disk full, {} written in the room set aside for the node's records", root,
+                    root.relativize(target));
+            try {
+                write(target, bytes);
+            } catch (IOException again) {
+                throw StoreException.of("write " + target, again);
+            }
+            return;
+        }
+        setAside();
+    }
+
+    private static void write(Path target, byte[] bytes) throws IOException {
+        Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
+        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            ByteBuffer b = ByteBuffer.wrap(bytes);
+            while (b.hasRemaining()) {
+                ch.write(b);
+            }
+            ch.force(true);
+        }
+        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        try (FileChannel d = FileChannel.open(target.getParent(), StandardOpenOption.READ)) {
+            d.force(true);
+        }
+    }
+
+    /** Sets the reserve aside (again) when it is missing and the disk has room for it and as much beside. */
+    private void setAside() {
+        Path reserve = root.resolve(RESERVE);
+        try {
+            if (Files.exists(reserve) || Files.getFileStore(root).getUsableSpace() < 2L * RESERVE_BYTES) {
+                return;
+            }
+            // written, not just sized: a sparse file would hold no blocks for the records
+            write(reserve, new byte[RESERVE_BYTES]);
+        } catch (IOException e) {
+            log.warn("node store {}: cannot set room aside for the node's records: {}", root, e.toString());
+        }
+    }
+
+    /** Gives up the reserve; false if there was none. */
+    private boolean release() {
+        try {
+            return Files.deleteIfExists(root.resolve(RESERVE));
+        } catch (IOException e) {
+            return false;
         }
     }
 

@@ -2,6 +2,7 @@ package org.sheepdogj.node;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.sheepdogj.testing.Futures.get;
@@ -181,6 +182,32 @@ class FullDiskTest {
             first.start();
             ProcessCluster.awaitMembers(List.of(first, second), Duration.ofSeconds(60));
             assertEquals(shares, vnodes(second), "each node's share, before and after the restart on a full disk");
+            Files.delete(pad);
+        }
+    }
+
+    /**
+     * A node whose disk another program fills to the last byte still follows the cluster's changes of membership: it
+     * records each epoch in room it set aside when it started (before, it could not record the epoch, stayed in the
+     * old one, and the cluster went on without it).
+     */
+    @Test
+    void aNodeWithAFullDiskFollowsTheChangesOfMembership() throws Exception {
+        Path firstDisk = mountDisk("first");
+        try (NodeProcess first = NodeProcess.start(firstDisk.resolve("store"), "-z", "1");
+             NodeProcess second = NodeProcess.start(dir.resolve("second"), "-z", "2", "--join",
+                     "127.0.0.1:" + first.clusterPort())) {
+            ProcessCluster.awaitMembers(List.of(first, second), Duration.ofSeconds(60));
+            try (SheepdogConnection c = first.connect()) {
+                get(Sheepdog.format(c, 1, 0));
+            }
+            Path pad = fill(firstDisk, 0);
+            second.close();
+            ProcessCluster.awaitMembers(List.of(first), Duration.ofSeconds(60));
+            second.start();
+            ProcessCluster.awaitMembers(List.of(first, second), Duration.ofSeconds(60));
+            assertEquals(3, ProcessCluster.members(first).epoch(), "the epochs of the leave and of the join");
+            assertFalse(first.logTail(400).contains("cannot apply epoch"), first.logTail(20));
             Files.delete(pad);
         }
     }
