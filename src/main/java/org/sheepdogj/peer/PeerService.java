@@ -254,7 +254,7 @@ public final class PeerService {
         return Response.data(ByteString.fromArrayUnsafe(b.array()));
     }
 
-    /** GET_OBJ_LIST for recovery: a page of {@link RecoveryList}, from the position in {@code oid} and {@code offset}. */
+    /** GET_OBJ_LIST for recovery: a page of {@link RecoveryList}, from the position in {@code oid}, {@code offset}. */
     private Response recoveryList(RequestHeader h) {
         int capacity = h.dataLength() / RecoveryList.ENTRY;
         if (capacity == 0) {

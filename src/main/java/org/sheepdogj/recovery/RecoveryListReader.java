@@ -24,8 +24,8 @@ final class RecoveryListReader {
     /** Completes once the last page is handed over; fails on the first page the member does not answer. */
     static CompletionStage<Void> read(PeerTransport transport, NodeId member, int epoch, int pageBytes,
                                       Consumer<ByteBuffer> onPage) {
-        return readFrom(transport, member, epoch, pageBytes - pageBytes % RecoveryList.ENTRY, RecoveryList.Position.START,
-                onPage);
+        int whole = pageBytes - pageBytes % RecoveryList.ENTRY;
+        return readFrom(transport, member, epoch, whole, RecoveryList.Position.START, onPage);
     }
 
     private static CompletionStage<Void> readFrom(PeerTransport transport, NodeId member, int epoch, int pageBytes,

@@ -204,8 +204,8 @@ public final class RecoveryManager extends AbstractBehavior<RecoveryManager.Comm
         plan = msg.plan();
         queue.addAll(plan.order());
         tracker.listed(plan.order());
-        getContext().getLog().info("node {}: epoch {}: {} object(s) to recover", view.self().nid(), plan.epoch(),
-                plan.order().size());
+        getContext().getLog().info("node {}: epoch {}: {} object(s) to recover of the {} it owns", view.self().nid(),
+                plan.epoch(), plan.order().size(), plan.owned());
         return startMore();
     }
 

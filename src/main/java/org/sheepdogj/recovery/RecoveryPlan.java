@@ -18,9 +18,10 @@ import org.sheepdogj.protocol.SdNode;
 /**
  * What this node must fetch in an epoch, and from where: from the object lists of every member (live objects and
  * copies set aside at earlier epochs), each object this node owns on the new ring but does not hold live, with the
- * nodes that have it, the freshest first (live copies, then set-aside copies of later epochs before earlier ones).
+ * nodes that have it, the freshest first (live copies, then set-aside copies of later epochs before earlier ones);
+ * and how many objects this node owns in all.
  */
-record RecoveryPlan(ClusterView view, Map<Long, List<Source>> objects, List<Long> order) {
+record RecoveryPlan(ClusterView view, Map<Long, List<Source>> objects, List<Long> order, int owned) {
 
     int epoch() {
         return view.epoch();
@@ -80,7 +81,7 @@ record RecoveryPlan(ClusterView view, Map<Long, List<Source>> objects, List<Long
             }
             List<Long> order = new ArrayList<>(todo.keySet());
             order.sort(Comparator.comparing((Long oid) -> Oid.isDataObj(oid)).thenComparing(Long::compareUnsigned));
-            return new RecoveryPlan(view, todo, order);
+            return new RecoveryPlan(view, todo, order, copies.size());
         }
     }
 

@@ -95,7 +95,8 @@ class CommandLineTest {
                     "--nbd-port", "0", "--http-port", String.valueOf(taken.getLocalPort()), "-b", "127.0.0.1",
                     "--join", "127.0.0.1:" + first.clusterPort(), dir.resolve("second").toString());
             assertEquals(2, r.status(), r.output());
-            assertTrue(r.output().contains("sheep: cannot listen on 127.0.0.1:" + taken.getLocalPort() + " for HTTP"), r.output());
+            assertTrue(r.output().contains("sheep: cannot listen on 127.0.0.1:" + taken.getLocalPort() + " for HTTP"),
+                    r.output());
             assertEquals(formatted, ProcessCluster.members(first),
                     "the cluster never had the node that could not start: no epoch came and went with it\n"
                             + first.logTail(20));

@@ -2,7 +2,6 @@ package org.sheepdogj.placement;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -10,8 +9,8 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.sheepdogj.protocol.NodeId;
-import org.sheepdogj.protocol.Oid;
 import org.sheepdogj.protocol.SdNode;
+import org.sheepdogj.testing.PaperCluster;
 
 /**
  * A cluster of 1,000 nodes of 128 virtual nodes each, on paper, with the real placement code: how evenly objects
@@ -28,29 +27,15 @@ import org.sheepdogj.protocol.SdNode;
  */
 class ScaleSimulationTest {
     private static final int NODES = 1000;
-    private static final int VNODES = 128;
     private static final int COPIES = 3;
     private static final int OBJECTS = 2_000_000;
 
-    private static List<SdNode> nodes(int count) {
-        List<SdNode> out = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            String host = "10." + (i >> 16 & 255) + "." + (i >> 8 & 255) + "." + (i & 255);
-            out.add(new SdNode(NodeId.of(host, 7000), VNODES, i, 1L << 40));
-        }
-        return out;
-    }
-
-    private static long oid(int i) {
-        return Oid.vidToDataOid(0x100000 + i % 4096, i / 4096);
-    }
-
     @Test
     void objectsSpreadEvenly() {
-        Ring ring = new Ring(nodes(NODES));
+        Ring ring = new Ring(PaperCluster.nodes(NODES));
         Map<NodeId, Integer> load = new HashMap<>();
         for (int i = 0; i < OBJECTS; i++) {
-            for (SdNode n : ring.replicas(oid(i), COPIES)) {
+            for (SdNode n : ring.replicas(PaperCluster.oid(i), COPIES)) {
                 load.merge(n.nid(), 1, Integer::sum);
             }
         }
@@ -65,9 +50,9 @@ class ScaleSimulationTest {
 
     @Test
     void aJoinOrLeaveMovesAboutOneNth() {
-        List<SdNode> base = nodes(NODES);
+        List<SdNode> base = PaperCluster.nodes(NODES);
         Ring before = new Ring(base);
-        Ring joined = new Ring(nodes(NODES + 1));
+        Ring joined = new Ring(PaperCluster.nodes(NODES + 1));
         Ring left = new Ring(base.subList(1, NODES));
         int objects = OBJECTS / 4;
         double n = NODES;
@@ -89,8 +74,8 @@ class ScaleSimulationTest {
         int first = 0;
         int any = 0;
         for (int i = 0; i < objects; i++) {
-            List<NodeId> ra = a.replicas(oid(i), COPIES).stream().map(SdNode::nid).toList();
-            List<NodeId> rb = b.replicas(oid(i), COPIES).stream().map(SdNode::nid).toList();
+            List<NodeId> ra = a.replicas(PaperCluster.oid(i), COPIES).stream().map(SdNode::nid).toList();
+            List<NodeId> rb = b.replicas(PaperCluster.oid(i), COPIES).stream().map(SdNode::nid).toList();
             if (!ra.get(0).equals(rb.get(0))) {
                 first++;
             }

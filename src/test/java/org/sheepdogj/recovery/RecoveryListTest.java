@@ -100,7 +100,7 @@ class RecoveryListTest {
         assertEquals(before, read, "the list as it was when the first page was read");
     }
 
-    /** Stores {@code live} objects and {@code stale} copies (some of live objects) at oids across the unsigned range. */
+    /** Stores {@code live} objects and {@code stale} copies (some of live ones) at oids across the unsigned range. */
     private List<Entry> fill(Random random, int live, int stale) {
         List<Entry> entries = new ArrayList<>();
         for (int i = 0; i < live + stale; i++) {
