@@ -99,7 +99,7 @@ public final class PeerService {
             });
             case Opcode.GET_OBJ_LIST -> h.hasFlag(Flags.RECOVERY) ? withEpoch(h, () -> atEpoch(h, () -> recoveryList(h)))
                     : onDisk(() -> objectList(h));
-            case Opcode.GET_HASH -> onDisk(() -> Response.of(ResponseHeader.hash(store.sha1(h.oid()))));
+            case Opcode.GET_HASH -> onDisk(() -> Response.of(ResponseHeader.hash(store.sha1(h.oid(), h.tgtEpoch()))));
             case Opcode.EXIST -> onDisk(() -> Response.of(store.exists(h.oid()) ? ResultCode.SUCCESS
                     : ResultCode.NO_OBJ));
             case Opcode.OIDS_EXIST -> onDisk(() -> oidsExist(req));

@@ -90,6 +90,8 @@ public final class RecoveryManager extends AbstractBehavior<RecoveryManager.Comm
     private final Set<Long> failedOnce = new HashSet<>();
     private long retryAtNanos;
     private long finished;
+    /** Objects of the current plan stored from this node's own set-aside copies. */
+    private long kept;
     private long startedNanos;
     private int budget;
     private boolean listing;
@@ -157,6 +159,7 @@ public final class RecoveryManager extends AbstractBehavior<RecoveryManager.Comm
             return this;
         }
         finished = 0;
+        kept = 0;
         startedNanos = System.nanoTime();
         getContext().getLog().info("node {}: recovery of epoch {} starts", v.self().nid(), v.epoch());
         startListing(v);
@@ -253,6 +256,7 @@ public final class RecoveryManager extends AbstractBehavior<RecoveryManager.Comm
         running.remove(o.oid());
         if (o.stored() || o.gone()) {
             finished++;
+            kept += o.kept() ? 1 : 0;
         } else {
             retryLater(o);
         }
@@ -282,8 +286,9 @@ public final class RecoveryManager extends AbstractBehavior<RecoveryManager.Comm
             return;
         }
         long ms = (System.nanoTime() - startedNanos) / 1_000_000;
-        getContext().getLog().info("node {}: recovery of epoch {} done: {} object(s) recovered ({} after failures), "
-                + "{} ms", view.self().nid(), plan.epoch(), finished, failedOnce.size(), ms);
+        getContext().getLog().info("node {}: recovery of epoch {} done: {} object(s) recovered ({} from copies set aside "
+                + "here, {} after failures), {} ms", view.self().nid(), plan.epoch(), finished, kept, failedOnce.size(),
+                ms);
         coordinator.tell(new ClusterCoordinator.RecoveryDone(view.self().nid(), plan.epoch()));
         plan = null;
     }

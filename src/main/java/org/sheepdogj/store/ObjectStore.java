@@ -264,24 +264,42 @@ public final class ObjectStore implements AutoCloseable {
         }
     }
 
-    /** The SHA-1 of an object's bytes ({@code GET_HASH}). */
-    public byte[] sha1(long oid) {
-        try (ChannelCache.Handle h = channels.acquire(oid)) {
+    /**
+     * The SHA-1 of an object's bytes ({@code GET_HASH}): of the live object, or, when there is none, of its stale copy
+     * of {@code staleEpoch}, as sheep's {@code default_get_hash} does.
+     */
+    public byte[] sha1(long oid, int staleEpoch) {
+        if (exists(oid)) {
+            try (ChannelCache.Handle h = channels.acquire(oid)) {
+                return sha1(h.channel);
+            } catch (NoSuchFileException e) {
+                throw StoreException.noObject(oid);
+            } catch (IOException e) {
+                throw StoreException.of("hash " + Oid.hex(oid), e);
+            }
+        }
+        try (FileChannel ch = FileChannel.open(stalePath(oid, staleEpoch), StandardOpenOption.READ)) {
+            return sha1(ch);
+        } catch (NoSuchFileException e) {
+            throw StoreException.noObject(oid);
+        } catch (IOException e) {
+            throw StoreException.of("hash " + Oid.hex(oid) + " of epoch " + staleEpoch, e);
+        }
+    }
+
+    private static byte[] sha1(FileChannel ch) throws IOException {
+        try {
             MessageDigest md = MessageDigest.getInstance("SHA-1");
             ByteBuffer b = ByteBuffer.allocate(1 << 20);
             long pos = 0;
             int n;
-            while ((n = h.channel.read(b, pos)) > 0) {
+            while ((n = ch.read(b, pos)) > 0) {
                 pos += n;
                 b.flip();
                 md.update(b);
                 b.clear();
             }
             return md.digest();
-        } catch (NoSuchFileException e) {
-            throw StoreException.noObject(oid);
-        } catch (IOException e) {
-            throw StoreException.of("hash " + Oid.hex(oid), e);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

@@ -227,7 +227,12 @@ class ObjectStoreTest {
             assertTrue(s.remove(3));
             assertFalse(s.remove(3));
             assertEquals(List.of(1L, 2L, 4L, 5L), s.list());
-            assertEquals(20, s.sha1(1).length);
+            byte[] live = s.sha1(1, 0);
+            assertEquals(20, live.length);
+            s.moveToStale(1, 3);
+            assertArrayEquals(live, s.sha1(1, 3), "without a live object, the hash of its copy set aside at epoch 3");
+            assertEquals(ResultCode.NO_OBJ, assertThrows(StoreException.class, () -> s.sha1(1, 2)).result(),
+                    "no copy of epoch 2");
             s.wipe();
             assertEquals(List.of(), s.list());
         }

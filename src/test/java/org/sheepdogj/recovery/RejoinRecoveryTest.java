@@ -1,0 +1,106 @@
+package org.sheepdogj.recovery;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.sheepdogj.testing.Futures.get;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Random;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.apache.pekko.util.ByteString;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sheepdogj.client.Sheepdog;
+import org.sheepdogj.client.SheepdogConnection;
+import org.sheepdogj.client.VdiHandle;
+import org.sheepdogj.protocol.Oid;
+import org.sheepdogj.protocol.Opcode;
+import org.sheepdogj.protocol.Request;
+import org.sheepdogj.protocol.RequestHeader;
+import org.sheepdogj.protocol.Response;
+import org.sheepdogj.protocol.ResultCode;
+import org.sheepdogj.testing.NodeProcess;
+import org.sheepdogj.testing.ProcessCluster;
+
+/**
+ * A node back from a restart has set aside everything it held, since it cannot know what it missed. Of those copies,
+ * the ones whose hash is the live copy's are read from its own disk, and only the objects written while it was down
+ * are fetched, as sheep does; either way each copy it ends with is the other node's. Recovery is paused meanwhile
+ * (DISABLE_RECOVER), as a restart shorter than the copying of a large node's objects to the others is: the epoch
+ * without the node is not gathered, so its set-aside copies are still kept when it is back.
+ */
+class RejoinRecoveryTest {
+    private static final int MIB = 1 << 20;
+    private static final Pattern DONE = Pattern.compile(
+            "recovery of epoch 3 done: (\\d+) object\\(s\\) recovered \\((\\d+) from copies set aside here");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aRestartedNodeFetchesOnlyWhatChangedWhileItWasDown() throws Exception {
+        byte[] data = new byte[16 * MIB];
+        new Random(17).nextBytes(data);
+        try (ProcessCluster cluster = new ProcessCluster(dir, 2).start()) {
+            NodeProcess first = cluster.node(0);
+            NodeProcess second = cluster.node(1);
+            int vid;
+            try (SheepdogConnection c = first.connect()) {
+                get(Sheepdog.format(c, 2, 0));
+                vid = get(Sheepdog.createVdi(c, "disk", 64 * MIB));
+                try (VdiHandle h = get(VdiHandle.open(c, "disk", 0, ""))) {
+                    get(h.write(0, ByteString.fromArray(data)));
+                }
+                assertEquals(ResultCode.SUCCESS, c.execute(Request.of(RequestHeader.plain(Opcode.DISABLE_RECOVER, 0,
+                        0))).result());
+            }
+            second.close();
+            ProcessCluster.awaitMembers(List.of(first), Duration.ofSeconds(60));
+            try (SheepdogConnection c = first.connect(); VdiHandle h = get(VdiHandle.open(c, "disk", 0, ""))) {
+                get(h.write(4096, ByteString.fromArray(new byte[4096])));
+            }
+
+            long logged = Files.size(second.log());
+            second.start();
+            ProcessCluster.awaitMembers(List.of(first, second), Duration.ofSeconds(60));
+            try (SheepdogConnection c = first.connect()) {
+                assertEquals(ResultCode.SUCCESS, c.execute(Request.of(RequestHeader.plain(Opcode.ENABLE_RECOVER, 0,
+                        0))).result());
+            }
+            Matcher done = DONE.matcher("");
+            ProcessCluster.await(Duration.ofSeconds(60), () -> "recovery of epoch 3:\n" + second.logTail(20),
+                    () -> done.reset(since(second, logged)).find());
+            int recovered = Integer.parseInt(done.group(1));
+            int kept = Integer.parseInt(done.group(2));
+            assertTrue(kept >= 3, "the three data objects not written meanwhile are its own copies: " + done.group());
+            assertTrue(recovered - kept >= 1, "the one written meanwhile is fetched: " + done.group());
+            for (int i = 0; i < 4; i++) {
+                long oid = Oid.vidToDataOid(vid, i);
+                assertArrayEquals(hash(first, oid), hash(second, oid), "object " + i + " alike on both nodes");
+            }
+        }
+    }
+
+    private static String since(NodeProcess node, long offset) {
+        try {
+            return node.logSince(offset);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static byte[] hash(NodeProcess node, long oid) throws IOException {
+        try (SheepdogConnection c = node.connect()) {
+            Response r = c.execute(Request.of(RequestHeader.obj(Opcode.GET_HASH, 0, 0, 0, oid, 0, 0, 0)));
+            assertEquals(ResultCode.SUCCESS, r.result(), "GET_HASH " + Oid.hex(oid) + " on " + node.port());
+            return r.header().digest();
+        }
+    }
+}
