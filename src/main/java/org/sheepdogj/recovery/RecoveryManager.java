@@ -286,9 +286,9 @@ public final class RecoveryManager extends AbstractBehavior<RecoveryManager.Comm
             return;
         }
         long ms = (System.nanoTime() - startedNanos) / 1_000_000;
-        getContext().getLog().info("node {}: recovery of epoch {} done: {} object(s) recovered ({} from copies set aside "
-                + "here, {} after failures), {} ms", view.self().nid(), plan.epoch(), finished, kept, failedOnce.size(),
-                ms);
+        getContext().getLog().info("node {}: recovery of epoch {} done: {} object(s) recovered ({} from copies set "
+                + "aside here, {} after failures), {} ms", view.self().nid(), plan.epoch(), finished, kept,
+                failedOnce.size(), ms);
         coordinator.tell(new ClusterCoordinator.RecoveryDone(view.self().nid(), plan.epoch()));
         plan = null;
     }
