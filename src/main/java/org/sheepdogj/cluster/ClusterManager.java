@@ -85,8 +85,8 @@ public final class ClusterManager extends AbstractBehavior<ClusterManager.Comman
          */
         void changeEpoch(ClusterView before, ClusterView after, NodeStore.EpochRecord previous, Runnable publish);
 
-        /** Every member has recovered epoch {@code epoch}: older stale copies may go. */
-        void gathered(int epoch);
+        /** Every member has recovered the epoch {@code view} says is gathered: older stale copies may go. */
+        void gathered(ClusterView view);
 
         /** The cluster was shut down: the node should stop once the answer is sent. */
         void shutdownRequested();
@@ -190,7 +190,7 @@ public final class ClusterManager extends AbstractBehavior<ClusterManager.Comman
             state.publish(after);
         }
         if (after.gatheredEpoch() > before.gatheredEpoch()) {
-            hooks.gathered(after.gatheredEpoch());
+            hooks.gathered(after);
         }
         return msg.epoch() > 1 && store.epochs().size() < msg.epoch();
     }

@@ -112,7 +112,8 @@ public final class SheepNode implements NodeControl {
 
         RecoveryTracker tracker = new RecoveryTracker();
         peers.setRecoveryGate(tracker);
-        EpochTransition transition = new EpochTransition(store.objects(), peers, table, tracker);
+        EpochTransition transition = new EpochTransition(store.objects(), peers, table, tracker,
+                store.memberSince(self.nid()));
         ObjectCache cache = objectCache(settings, store, io);
         system.systemActorOf(ClusterManager.create(store, clusterState, io, new ClusterManager.Hooks() {
             @Override
@@ -130,8 +131,8 @@ public final class SheepNode implements NodeControl {
             }
 
             @Override
-            public void gathered(int epoch) {
-                transition.gathered(epoch);
+            public void gathered(ClusterView view) {
+                transition.gathered(view);
             }
 
             @Override

@@ -24,8 +24,13 @@ public final class EpochTransition {
     private final PeerService peers;
     private final ObjectPolicy policy;
     private final RecoveryTracker tracker;
+    /** The epoch in which this node last came back after missing some: no epoch before it is gathered here. */
+    private volatile int joinedAt;
 
-    public EpochTransition(ObjectStore store, PeerService peers, ObjectPolicy policy, RecoveryTracker tracker) {
+    /** {@code memberSince}: the epoch since which the node's records list it without a break. */
+    public EpochTransition(ObjectStore store, PeerService peers, ObjectPolicy policy, RecoveryTracker tracker,
+                           int memberSince) {
+        this.joinedAt = memberSince;
         this.store = store;
         this.peers = peers;
         this.policy = policy;
@@ -45,7 +50,12 @@ public final class EpochTransition {
     }
 
     private int retire(ClusterView after, NodeStore.EpochRecord previous) {
-        boolean continuous = after.epoch() == previous.epoch() + 1 && contains(previous.nodes(), after);
+        boolean continuous = after.isMember() && after.epoch() == previous.epoch() + 1
+                && contains(previous.nodes(), after);
+        if (!continuous) {
+            // outside the cluster (catching up on epochs it missed) nothing is gathered here at all
+            joinedAt = after.isMember() ? after.epoch() : Integer.MAX_VALUE;
+        }
         int moved = 0;
         for (long oid : store.list()) {
             if (!continuous || !owns(after, oid)) {
@@ -54,8 +64,9 @@ public final class EpochTransition {
             }
         }
         if (!continuous && moved > 0) {
-            log.info("node {}: was not in epoch {}; its {} object(s) are kept only as recovery sources",
-                    after.self().nid(), after.epoch() - 1, moved);
+            log.info("node {}: {} epoch {}; its {} object(s) are kept only as recovery sources", after.self().nid(),
+                    after.isMember() ? "was not in" : "is not in", after.isMember() ? after.epoch() - 1 : after.epoch(),
+                    moved);
         }
         return moved;
     }
@@ -68,8 +79,18 @@ public final class EpochTransition {
         return nodes.stream().anyMatch(n -> n.nid().equals(v.self().nid()));
     }
 
-    /** Every member recovered {@code epoch}: copies set aside before it are no longer needed. */
-    public void gathered(int epoch) {
+    /**
+     * Every member recovered the gathered epoch: copies set aside before it are no longer needed, since every owner of
+     * that epoch holds the object, but only if this node was one of those members, its copies listed in that recovery.
+     * A node back from a restart gathers nothing before the epoch it joined: the others recovered without it, and the
+     * copies it set aside on joining may be the only ones (one copy, or every holder down at once); they serve as
+     * sources, and for comparison with live copies, until the epoch it joined is gathered.
+     */
+    public void gathered(ClusterView v) {
+        int epoch = v.gatheredEpoch();
+        if (epoch < joinedAt) {
+            return;
+        }
         int n = store.purgeStaleBefore(epoch);
         if (n > 0) {
             log.info("epoch {} is gathered: {} set-aside cop{} removed", epoch, n, n == 1 ? "y" : "ies");

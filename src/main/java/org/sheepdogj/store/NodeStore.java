@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
+import org.sheepdogj.protocol.NodeId;
 import org.sheepdogj.protocol.ResultCode;
 import org.sheepdogj.protocol.SdNode;
 import org.slf4j.Logger;
@@ -139,6 +140,18 @@ public final class NodeStore implements AutoCloseable {
         }
         out.sort(Integer::compare);
         return out;
+    }
+
+    /**
+     * The first of the latest epochs whose records all list {@code self}, without a gap: since when the node has been
+     * a member without a break (past the latest epoch if that one does not list it).
+     */
+    public int memberSince(NodeId self) {
+        int e = latestEpoch();
+        while (e > 0 && readEpoch(e).map(r -> r.nodes().stream().anyMatch(n -> n.nid().equals(self))).orElse(false)) {
+            e--;
+        }
+        return e + 1;
     }
 
     public int latestEpoch() {

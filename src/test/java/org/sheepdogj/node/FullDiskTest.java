@@ -206,7 +206,8 @@ class FullDiskTest {
             ProcessCluster.awaitMembers(List.of(first), Duration.ofSeconds(60));
             second.start();
             ProcessCluster.awaitMembers(List.of(first, second), Duration.ofSeconds(60));
-            assertEquals(3, ProcessCluster.members(first).epoch(), "the epochs of the leave and of the join");
+            int epoch = ProcessCluster.members(first).epoch();
+            assertTrue(epoch >= 3, "the epochs of the leave and of the join, recorded: epoch " + epoch);
             assertFalse(first.logTail(400).contains("cannot apply epoch"), first.logTail(20));
             Files.delete(pad);
         }
