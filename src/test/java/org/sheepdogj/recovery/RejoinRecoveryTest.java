@@ -45,35 +45,19 @@ class RejoinRecoveryTest {
 
     @Test
     void aRestartedNodeFetchesOnlyWhatChangedWhileItWasDown() throws Exception {
-        byte[] data = new byte[16 * MIB];
-        new Random(17).nextBytes(data);
         try (ProcessCluster cluster = new ProcessCluster(dir, 2).start()) {
             NodeProcess first = cluster.node(0);
             NodeProcess second = cluster.node(1);
-            int vid;
-            try (SheepdogConnection c = first.connect()) {
-                get(Sheepdog.format(c, 2, 0));
-                vid = get(Sheepdog.createVdi(c, "disk", 64 * MIB));
-                try (VdiHandle h = get(VdiHandle.open(c, "disk", 0, ""))) {
-                    get(h.write(0, ByteString.fromArray(data)));
-                }
-            }
-            second.close();
-            ProcessCluster.awaitMembers(List.of(first), Duration.ofSeconds(60));
-            try (SheepdogConnection c = first.connect(); VdiHandle h = get(VdiHandle.open(c, "disk", 0, ""))) {
-                get(h.write(4096, ByteString.fromArray(new byte[4096])));
-            }
-
-            long logged = Files.size(second.log());
-            second.start();
-            ProcessCluster.awaitMembers(List.of(first, second), Duration.ofSeconds(60));
-            Matcher done = DONE.matcher("");
-            ProcessCluster.await(Duration.ofSeconds(60), () -> "its recovery:\n" + second.logTail(20),
-                    () -> done.reset(since(second, logged)).find());
+            Matcher done = restartSecond(cluster, 2, new byte[16 * MIB], 17, h ->
+                    get(h.write(4096, ByteString.fromArray(new byte[4096]))));
             int recovered = Integer.parseInt(done.group(1));
             int kept = Integer.parseInt(done.group(2));
             assertTrue(kept >= 3, "the three data objects not written meanwhile are its own copies: " + done.group());
             assertTrue(recovered - kept >= 1, "the one written meanwhile is fetched: " + done.group());
+            int vid;
+            try (SheepdogConnection c = first.connect()) {
+                vid = get(Sheepdog.vdiInfo(c, "disk", "", 0));
+            }
             for (int i = 0; i < 4; i++) {
                 long oid = Oid.vidToDataOid(vid, i);
                 assertArrayEquals(hash(first, oid), hash(second, oid), "object " + i + " alike on both nodes");
@@ -90,31 +74,52 @@ class RejoinRecoveryTest {
     @Test
     void withOneCopyTheObjectsOfANodeBackFromARestartAreKept() throws Exception {
         byte[] data = new byte[32 * MIB];
-        new Random(19).nextBytes(data);
         try (ProcessCluster cluster = new ProcessCluster(dir, 2).start()) {
-            NodeProcess first = cluster.node(0);
-            NodeProcess second = cluster.node(1);
-            try (SheepdogConnection c = first.connect()) {
-                get(Sheepdog.format(c, 1, 0));
-                get(Sheepdog.createVdi(c, "disk", 64 * MIB));
-                try (VdiHandle h = get(VdiHandle.open(c, "disk", 0, ""))) {
-                    get(h.write(0, ByteString.fromArray(data)));
-                }
-            }
-            second.close();
-            ProcessCluster.awaitMembers(List.of(first), Duration.ofSeconds(60));
-            long logged = Files.size(second.log());
-            second.start();
-            ProcessCluster.awaitMembers(List.of(first, second), Duration.ofSeconds(60));
-            ProcessCluster.await(Duration.ofSeconds(60), () -> "its recovery:\n" + second.logTail(20),
-                    () -> DONE.matcher(since(second, logged)).find());
-            for (NodeProcess n : List.of(first, second)) {
+            restartSecond(cluster, 1, data, 19, null);
+            for (NodeProcess n : List.of(cluster.node(0), cluster.node(1))) {
                 try (SheepdogConnection c = n.connect(); VdiHandle h = get(VdiHandle.open(c, "disk", 0, ""))) {
                     assertArrayEquals(data, get(h.read(0, data.length)).toArray(),
                             "every byte reads back through node " + n.port());
                 }
             }
         }
+    }
+
+    private interface WhileDown {
+        void write(VdiHandle disk) throws Exception;
+    }
+
+    /**
+     * Formats with {@code copies}, writes {@code data} (filled from {@code seed}) at the start of VDI "disk", stops the
+     * second node, writes {@code whileDown} through the first (if any: with one copy the VDI may not open meanwhile),
+     * starts the second again and waits for its recovery.
+     */
+    private static Matcher restartSecond(ProcessCluster cluster, int copies, byte[] data, int seed, WhileDown whileDown)
+            throws Exception {
+        NodeProcess first = cluster.node(0);
+        NodeProcess second = cluster.node(1);
+        new Random(seed).nextBytes(data);
+        try (SheepdogConnection c = first.connect()) {
+            get(Sheepdog.format(c, copies, 0));
+            get(Sheepdog.createVdi(c, "disk", 64 * MIB));
+            try (VdiHandle h = get(VdiHandle.open(c, "disk", 0, ""))) {
+                get(h.write(0, ByteString.fromArray(data)));
+            }
+        }
+        second.close();
+        ProcessCluster.awaitMembers(List.of(first), Duration.ofSeconds(60));
+        if (whileDown != null) {
+            try (SheepdogConnection c = first.connect(); VdiHandle h = get(VdiHandle.open(c, "disk", 0, ""))) {
+                whileDown.write(h);
+            }
+        }
+        long logged = Files.size(second.log());
+        second.start();
+        ProcessCluster.awaitMembers(List.of(first, second), Duration.ofSeconds(60));
+        Matcher done = DONE.matcher("");
+        ProcessCluster.await(Duration.ofSeconds(60), () -> "its recovery:\n" + second.logTail(20),
+                () -> done.reset(since(second, logged)).find());
+        return done;
     }
 
     private static String since(NodeProcess node, long offset) {
