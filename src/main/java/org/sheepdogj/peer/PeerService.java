@@ -89,7 +89,8 @@ public final class PeerService {
     public CompletionStage<Response> handle(Request req) {
         RequestHeader h = req.header();
         return switch (h.opcode()) {
-            case Opcode.READ_PEER -> h.hasFlag(Flags.RECOVERY) ? withEpoch(h, () -> atEpoch(h, () -> recoveryRead(h)))
+            case Opcode.READ_PEER -> h.hasFlag(Flags.RECOVERY) ? withEpoch(h, () -> atEpoch(h, () -> inFormat(h,
+                    () -> recoveryRead(h))))
                     : objectRequest(req);
             case Opcode.CREATE_AND_WRITE_PEER, Opcode.WRITE_PEER, Opcode.REMOVE_PEER, Opcode.DECREF_PEER ->
                     objectRequest(req);
@@ -97,7 +98,8 @@ public final class PeerService {
                 store.flush(Oid.toVid(h.oid()));
                 return Response.of(ResultCode.SUCCESS);
             });
-            case Opcode.GET_OBJ_LIST -> h.hasFlag(Flags.RECOVERY) ? withEpoch(h, () -> atEpoch(h, () -> recoveryList(h)))
+            case Opcode.GET_OBJ_LIST -> h.hasFlag(Flags.RECOVERY) ? withEpoch(h, () -> atEpoch(h, () -> inFormat(h,
+                    () -> recoveryList(h))))
                     : onDisk(() -> objectList(h));
             case Opcode.GET_HASH -> onDisk(() -> Response.of(ResponseHeader.hash(store.sha1(h.oid(), h.tgtEpoch()))));
             case Opcode.EXIST -> onDisk(() -> Response.of(store.exists(h.oid()) ? ResultCode.SUCCESS
@@ -106,6 +108,20 @@ public final class PeerService {
             case Opcode.GET_EPOCH -> onDisk(() -> epochLog(h));
             default -> CompletableFuture.completedFuture(Response.of(ResultCode.INVALID_PARMS));
         };
+    }
+
+    /**
+     * A recovery request, which names the format it recovers in ({@code obj.cow_oid}: the format's ctime), is served
+     * only in that format: a formatted cluster starts again at epoch 1, and a node that has not applied the new format
+     * yet would otherwise list and give the objects of the cluster that was (a new VDI of an old name then read them).
+     */
+    private Response inFormat(RequestHeader h, Supplier<Response> work) {
+        long ctime = cluster.current().config().ctime();
+        if (h.cowOid() != ctime) {
+            return Response.of(Long.compareUnsigned(h.cowOid(), ctime) > 0 ? ResultCode.NEW_NODE_VER
+                    : ResultCode.OLD_NODE_VER);
+        }
+        return work.get();
     }
 
     /** An object request waits for its epoch and for the object's recovery, then runs in that epoch. */

@@ -99,7 +99,7 @@ final class ObjectRecovery {
 
         private Request readRequest(RecoveryPlan.Source s) {
             return Request.of(new RequestHeader(ProtocolVersion.SHEEP, Opcode.READ_PEER, Flags.RECOVERY,
-                    plan.epoch(), 0, maxLength, oid, 0, (long) s.tag() << 32, 0));
+                    plan.epoch(), 0, maxLength, oid, plan.view().config().ctime(), (long) s.tag() << 32, 0));
         }
 
         /** GET_HASH of the copy: the live object if the node has it, else its set-aside copy of that epoch. */

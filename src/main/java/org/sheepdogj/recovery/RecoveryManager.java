@@ -184,7 +184,7 @@ public final class RecoveryManager extends AbstractBehavior<RecoveryManager.Comm
         List<CompletableFuture<Void>> lists = new ArrayList<>();
         for (SdNode n : v.nodes()) {
             if (!n.isGateway()) {
-                lists.add(RecoveryListReader.read(transport, n.nid(), v.epoch(), Math.min(LIST_PAGE, maxLength),
+                lists.add(RecoveryListReader.read(transport, n.nid(), v, Math.min(LIST_PAGE, maxLength),
                         page -> gathering.add(n.nid(), page)).toCompletableFuture());
             }
         }

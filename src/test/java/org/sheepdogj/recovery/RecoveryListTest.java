@@ -1,6 +1,7 @@
 package org.sheepdogj.recovery;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.ByteBuffer;
@@ -9,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -28,6 +30,7 @@ import org.sheepdogj.peer.RecoveryList;
 import org.sheepdogj.protocol.ClusterInfo;
 import org.sheepdogj.protocol.NodeId;
 import org.sheepdogj.protocol.Oid;
+import org.sheepdogj.protocol.ResultCode;
 import org.sheepdogj.protocol.SdNode;
 import org.sheepdogj.store.ClusterConfig;
 import org.sheepdogj.store.NodeStore;
@@ -100,6 +103,18 @@ class RecoveryListTest {
         assertEquals(before, read, "the list as it was when the first page was read");
     }
 
+    @Test
+    void aNodeOfAnotherFormatGivesNoList() {
+        fill(new Random(13), 5, 0);
+        ClusterConfig newer = new ClusterConfig(2000, 0, 3, "plain", false, 0, 22, 0);
+        ClusterView formattedAgain = ClusterView.initial(SELF, newer).next(newer, EPOCH, 2004, List.of(SELF),
+                ClusterInfo.STATUS_OK, false, 0);
+        ExecutionException refused = assertThrows(ExecutionException.class, () -> RecoveryListReader.read(transport,
+                SELF.nid(), formattedAgain, 1 << 20, page -> { }).toCompletableFuture().get(10, TimeUnit.SECONDS));
+        assertTrue(refused.getCause().getMessage().contains(ResultCode.describe(ResultCode.NEW_NODE_VER)),
+                "the same epoch number of a newer format is not this node's: " + refused.getCause());
+    }
+
     /** Stores {@code live} objects and {@code stale} copies (some of live ones) at oids across the unsigned range. */
     private List<Entry> fill(Random random, int live, int stale) {
         List<Entry> entries = new ArrayList<>();
@@ -130,7 +145,7 @@ class RecoveryListTest {
 
     private List<Entry> read(int pageBytes, Consumer<ByteBuffer> alsoOnPage) throws Exception {
         List<Entry> read = new ArrayList<>();
-        RecoveryListReader.read(transport, SELF.nid(), EPOCH, pageBytes, page -> {
+        RecoveryListReader.read(transport, SELF.nid(), view(), pageBytes, page -> {
             read.addAll(entries(page));
             alsoOnPage.accept(page);
         }).toCompletableFuture().get(10, TimeUnit.SECONDS);
