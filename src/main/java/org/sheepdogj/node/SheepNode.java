@@ -93,8 +93,8 @@ public final class SheepNode implements NodeControl {
     private SheepNode(NodeSettings settings, Config config, NodeStore store) {
         this.settings = settings;
         this.store = store;
-        SdNode self = selfNode(settings, store);
         ClusterConfig onDisk = store.readConfig();
+        SdNode self = selfNode(settings, store, onDisk.space());
         int autoFlag = settings.vnodes() < 0 ? ClusterFlags.AUTO_VNODES : 0;
         ClusterConfig initial = onDisk.formatted() ? onDisk
                 : new ClusterConfig(0, autoFlag, 0, "", false, 0, 0, self.space());
@@ -210,7 +210,7 @@ public final class SheepNode implements NodeControl {
         }
         // only a node that could open all its ports joins: one that joined and then stopped would make the
         // cluster change its epoch twice, and move objects to it and back
-        node.joinCluster(settings, store.readConfig().formatted());
+        node.joinCluster(settings);
         log.info("node {} started: store {}, zone {}, {} vnodes{}{}", node.clusterState.current().self().nid(),
                 settings.store(), node.clusterState.current().self().zone(),
                 settings.vnodes() < 0 ? "auto" : settings.vnodes(), settings.gateway() ? ", gateway only" : "",
@@ -252,12 +252,12 @@ public final class SheepNode implements NodeControl {
         return cache;
     }
 
-    private static SdNode selfNode(NodeSettings s, NodeStore store) {
+    /** {@code recorded}: the space in the node's config, 0 until it first ran. */
+    private static SdNode selfNode(NodeSettings s, NodeStore store, long recorded) {
         NodeId nid = NodeId.of(s.advertiseAddress(), s.port());
         int zone = s.zone() >= 0 ? s.zone() : nid.defaultZone();
         // the space offered when the node first ran, as sheep keeps it: with auto vnodes a node restarted with a full
         // disk would otherwise offer nothing and lose its share of the ring, and its objects would move away
-        long recorded = store.readConfig().space();
         long space = s.gateway() ? 0 : recorded > 0 ? recorded : store.objects().space().free();
         int vnodes = s.gateway() ? 0 : s.vnodes() >= 0 ? s.vnodes() : Limits.DEFAULT_VNODES;
         return new SdNode(nid, vnodes, zone, space);
@@ -276,7 +276,9 @@ public final class SheepNode implements NodeControl {
      * without {@code --join} lists itself first: Pekko's first seed node joins the others' cluster when one of them
      * answers, and forms the cluster itself only when none does (the whole cluster starting).
      */
-    private void joinCluster(NodeSettings s, boolean formatted) {
+    private void joinCluster(NodeSettings s) {
+        // not a member yet, the node's view still holds the format it read from its disk
+        boolean formatted = clusterState.current().config().formatted();
         Cluster cluster = Cluster.get(system);
         system.systemActorOf(PeerAddresses.recorder(store), "peer-addresses",
                 DispatcherSelector.fromConfig("sheepdog.io-dispatcher"));
