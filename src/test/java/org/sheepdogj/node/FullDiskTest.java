@@ -166,12 +166,7 @@ class FullDiskTest {
         Path firstDisk = mountDisk("first");
         Path secondDisk = mountDisk("second");
         try (NodeProcess first = NodeProcess.start(firstDisk.resolve("store"), "-z", "1");
-             NodeProcess second = NodeProcess.start(secondDisk.resolve("store"), "-z", "2", "--join",
-                     "127.0.0.1:" + first.clusterPort())) {
-            ProcessCluster.awaitMembers(List.of(first, second), Duration.ofSeconds(60));
-            try (SheepdogConnection c = first.connect()) {
-                get(Sheepdog.format(c, 1, 0));
-            }
+             NodeProcess second = joinAndFormat(first, secondDisk.resolve("store"))) {
             Map<Integer, Integer> shares = vnodes(second);
             assertTrue(shares.get(first.port()) > 64, "disks of one size, shares alike: " + shares);
 
@@ -195,12 +190,7 @@ class FullDiskTest {
     void aNodeWithAFullDiskFollowsTheChangesOfMembership() throws Exception {
         Path firstDisk = mountDisk("first");
         try (NodeProcess first = NodeProcess.start(firstDisk.resolve("store"), "-z", "1");
-             NodeProcess second = NodeProcess.start(dir.resolve("second"), "-z", "2", "--join",
-                     "127.0.0.1:" + first.clusterPort())) {
-            ProcessCluster.awaitMembers(List.of(first, second), Duration.ofSeconds(60));
-            try (SheepdogConnection c = first.connect()) {
-                get(Sheepdog.format(c, 1, 0));
-            }
+             NodeProcess second = joinAndFormat(first, dir.resolve("second"))) {
             Path pad = fill(firstDisk, 0);
             second.close();
             ProcessCluster.awaitMembers(List.of(first), Duration.ofSeconds(60));
@@ -210,6 +200,21 @@ class FullDiskTest {
             assertTrue(epoch >= 3, "the epochs of the leave and of the join, recorded: epoch " + epoch);
             assertFalse(first.logTail(400).contains("cannot apply epoch"), first.logTail(20));
             Files.delete(pad);
+        }
+    }
+
+    /** A second node (zone 2) on {@code store} joining {@code first}, their cluster formatted with one copy. */
+    private static NodeProcess joinAndFormat(NodeProcess first, Path store) throws Exception {
+        NodeProcess second = NodeProcess.start(store, "-z", "2", "--join", "127.0.0.1:" + first.clusterPort());
+        try {
+            ProcessCluster.awaitMembers(List.of(first, second), Duration.ofSeconds(60));
+            try (SheepdogConnection c = first.connect()) {
+                get(Sheepdog.format(c, 1, 0));
+            }
+            return second;
+        } catch (Exception | AssertionError e) {
+            second.close();
+            throw e;
         }
     }
 
