@@ -194,8 +194,8 @@ public final class NodeStore implements AutoCloseable {
             if (failure.result() != ResultCode.NO_SPACE || !release()) {
                 throw failure;
             }
-            log.warn("node store {}: disk full, {} written in the room set aside for the node's records", root,
-                    root.relativize(target));
+            log.warn("node store {}: disk full, {} written in the room set aside for the node's records; writes of"
+                    + " objects now leave {} MiB free", root, root.relativize(target), RESERVE_BYTES >> 20);
             try {
                 write(target, bytes);
             } catch (IOException again) {
@@ -222,22 +222,26 @@ public final class NodeStore implements AutoCloseable {
         }
     }
 
-    /** Sets the reserve aside (again) when it is missing and the disk has room for it and as much beside. */
+    /**
+     * Sets the reserve aside (again) when it is missing and the disk has room for it and as much beside. While there
+     * is none, writes of objects leave as much free instead, so that they do not take the room the records need.
+     */
     private void setAside() {
         Path reserve = root.resolve(RESERVE);
         try {
-            if (Files.exists(reserve) || Files.getFileStore(root).getUsableSpace() < 2L * RESERVE_BYTES) {
-                return;
+            if (!Files.exists(reserve) && Files.getFileStore(root).getUsableSpace() >= 2L * RESERVE_BYTES) {
+                // written, not just sized: a sparse file would hold no blocks for the records
+                write(reserve, new byte[RESERVE_BYTES]);
             }
-            // written, not just sized: a sparse file would hold no blocks for the records
-            write(reserve, new byte[RESERVE_BYTES]);
         } catch (IOException e) {
             log.warn("node store {}: cannot set room aside for the node's records: {}", root, e.toString());
         }
+        objects.keepFree(Files.exists(reserve) ? 0 : RESERVE_BYTES);
     }
 
-    /** Gives up the reserve; false if there was none. */
+    /** Gives up the reserve, whose room writes of objects then leave free; false if there was none. */
     private boolean release() {
+        objects.keepFree(RESERVE_BYTES);
         try {
             return Files.deleteIfExists(root.resolve(RESERVE));
         } catch (IOException e) {

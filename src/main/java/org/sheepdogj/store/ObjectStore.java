@@ -22,6 +22,7 @@ import java.util.concurrent.ThreadLocalRandom;
 
 import org.apache.pekko.util.ByteString;
 import org.sheepdogj.protocol.Oid;
+import org.sheepdogj.protocol.ResultCode;
 
 /**
  * The {@code plain} backend: one sparse file per object under {@code obj/}, named by the object id in sixteen hex
@@ -51,6 +52,8 @@ public final class ObjectStore implements AutoCloseable {
     private final boolean sync;
     private final ChannelCache channels;
     private final Set<Long> unsynced = ConcurrentHashMap.newKeySet();
+    /** Free bytes that writes of objects leave to the node's records ({@link NodeStore}); 0 for none. */
+    private volatile long keepFree;
 
     public ObjectStore(Path dir, boolean sync, int openFiles) {
         this.dir = dir;
@@ -141,6 +144,7 @@ public final class ObjectStore implements AutoCloseable {
      * a sync). Not durable: in the page cache until {@link #flush} of its VDI.
      */
     public void write(long oid, long offset, ByteString data, boolean durable) {
+        checkRoom("write", oid, data.size());
         try (ChannelCache.Handle h = channels.acquire(oid)) {
             writeFully(h.channel, offset, data);
             long seq = h.wrote();
@@ -161,6 +165,7 @@ public final class ObjectStore implements AutoCloseable {
 
     /** Writes zeros over a range of an existing object. */
     public void zero(long oid, long offset, long length) {
+        checkRoom("zero", oid, length);
         try (ChannelCache.Handle h = channels.acquire(oid)) {
             long pos = offset;
             long end = offset + length;
@@ -189,6 +194,7 @@ public final class ObjectStore implements AutoCloseable {
 
     /** As {@link #create(long, long, long, ByteString)}; not durable until {@link #flush} when not durable. */
     public void create(long oid, long size, long offset, ByteString data, boolean durable) {
+        checkRoom("create", oid, data.size());
         boolean syncNow = sync && durable;
         Path target = path(oid);
         Path tmp = dir.resolve(Oid.hex(oid) + "." + Long.toHexString(ThreadLocalRandom.current().nextLong())
@@ -421,6 +427,23 @@ public final class ObjectStore implements AutoCloseable {
             return new Space(fs.getTotalSpace(), fs.getUsableSpace());
         } catch (IOException e) {
             throw StoreException.of("stat " + dir, e);
+        }
+    }
+
+    /**
+     * From now on, writes of objects leave at least {@code bytes} of the file system free, as far as writes that run
+     * at once allow (0: no floor). The node keeps room for its records this way while it has none set aside.
+     */
+    void keepFree(long bytes) {
+        keepFree = bytes;
+    }
+
+    /** A write that would take the room kept free is refused with NO_SPACE before it takes any of it. */
+    private void checkRoom(String what, long oid, long bytes) {
+        long floor = keepFree;
+        if (floor > 0 && space().free() < floor + bytes) {
+            throw new StoreException(ResultCode.NO_SPACE, String.format("%s %s: the last %d MiB of the disk are kept"
+                    + " for the node's records", what, Oid.hex(oid), floor >> 20));
         }
     }
 

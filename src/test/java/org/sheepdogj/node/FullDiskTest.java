@@ -184,7 +184,8 @@ class FullDiskTest {
     /**
      * A node whose disk another program fills to the last byte still follows the cluster's changes of membership: it
      * records each epoch in room it set aside when it started (before, it could not record the epoch, stayed in the
-     * old one, and the cluster went on without it).
+     * old one, and the cluster went on without it), and a client's writes meanwhile do not take what is left of that
+     * room (before, they filled it, and the next epoch could not be recorded).
      */
     @Test
     void aNodeWithAFullDiskFollowsTheChangesOfMembership() throws Exception {
@@ -194,12 +195,27 @@ class FullDiskTest {
             Path pad = fill(firstDisk, 0);
             second.close();
             ProcessCluster.awaitMembers(List.of(first), Duration.ofSeconds(60));
+            try (SheepdogConnection c = first.connect()) {
+                assertNoSpace(() -> writeAVdiToTheEnd(c));
+            }
             second.start();
             ProcessCluster.awaitMembers(List.of(first, second), Duration.ofSeconds(60));
             int epoch = ProcessCluster.members(first).epoch();
             assertTrue(epoch >= 3, "the epochs of the leave and of the join, recorded: epoch " + epoch);
             assertFalse(first.logTail(400).contains("cannot apply epoch"), first.logTail(20));
             Files.delete(pad);
+        }
+    }
+
+    /** Creates a VDI of 16 MiB and writes it 1 MiB at a time, to the end. */
+    private static void writeAVdiToTheEnd(SheepdogConnection c) throws Exception {
+        get(Sheepdog.createVdi(c, "late", 16 * MIB));
+        byte[] block = new byte[MIB];
+        new Random(17).nextBytes(block);
+        try (VdiHandle h = get(VdiHandle.open(c, "late", 0, ""))) {
+            for (int at = 0; at < 16 * MIB; at += MIB) {
+                get(h.write(at, ByteString.fromArray(block)));
+            }
         }
     }
 
