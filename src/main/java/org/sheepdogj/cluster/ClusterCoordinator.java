@@ -102,6 +102,7 @@ public final class ClusterCoordinator extends AbstractBehavior<ClusterCoordinato
     private int gathered;
     private final Map<NodeId, Integer> recovered = new HashMap<>();
     private String lastBroadcast = "";
+    private final RepeatedFailure broadcastFailure = new RepeatedFailure();
     private List<SdNode> unformattedMembers = List.of();
 
     private ClusterCoordinator(ActorContext<Command> ctx, TimerScheduler<Command> timers) {
@@ -319,8 +320,14 @@ public final class ClusterCoordinator extends AbstractBehavior<ClusterCoordinato
 
     private Behavior<Command> onBroadcasted(Broadcasted msg) {
         if (msg.failure() != null) {
-            getContext().getLog().warn("cluster: a node did not apply the cluster state: {}", msg.failure().toString());
+            String repeated = broadcastFailure.toLog(msg.failure().toString());
+            if (repeated != null) {
+                getContext().getLog().warn("cluster: a node did not apply the cluster state: {}{}", msg.failure(),
+                        repeated);
+            }
             lastBroadcast = "";
+        } else {
+            broadcastFailure.clear();
         }
         if (msg.replyTo() != null) {
             msg.replyTo().tell(new Outcome(msg.failure() == null ? 0 : ResultCode.EIO));

@@ -99,6 +99,7 @@ public final class ClusterManager extends AbstractBehavior<ClusterManager.Comman
     /** Decisions are applied one at a time, in the order they came. */
     private final Deque<Apply> waiting = new ArrayDeque<>();
     private boolean persisting;
+    private final RepeatedFailure applyFailure = new RepeatedFailure();
 
     private ClusterManager(ActorContext<Command> ctx, NodeStore store, ClusterState state, Executor io, Hooks hooks) {
         super(ctx);
@@ -204,11 +205,15 @@ public final class ClusterManager extends AbstractBehavior<ClusterManager.Comman
         Apply msg = p.apply();
         ClusterView now = state.current();
         if (p.failure() != null) {
-            getContext().getLog().error("node {}: cannot apply epoch {}: {}", now.self().nid(), msg.epoch(),
-                    p.failure().toString());
+            String failure = "cannot apply epoch " + msg.epoch() + ": " + p.failure();
+            String repeated = applyFailure.toLog(failure);
+            if (repeated != null) {
+                getContext().getLog().error("node {}: {}{}", now.self().nid(), failure, repeated);
+            }
             msg.replyTo().tell(new Applied(now.self(), msg.epoch(), String.valueOf(p.failure())));
             return this;
         }
+        applyFailure.clear();
         msg.replyTo().tell(new Applied(now.self(), msg.epoch(), null));
         if (p.historyMissing()) {
             ActorRef<Receptionist.Listing> adapter = getContext().messageAdapter(Receptionist.Listing.class,
