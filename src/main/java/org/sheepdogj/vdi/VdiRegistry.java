@@ -114,6 +114,9 @@ public final class VdiRegistry extends DurableStateBehavior<VdiRegistry.Command,
     @Override
     public CommandHandler<Command, State> commandHandler() {
         return newCommandHandlerBuilder().forAnyState()
+                // Until the first keepers are known (the receptionist lists them a moment after a start), a change
+                // would reach no node's table, not even the asker's, which then misses the id it was just given.
+                .onCommand(c -> keepers.isEmpty() && !(c instanceof KeepersChanged), (s, c) -> Effect().stash())
                 .onCommand(Allocate.class, this::onAllocate)
                 .onCommand(Put.class, (s, c) -> {
                     TreeMap<Integer, VdiState> m = new TreeMap<>(s.vids());
@@ -136,7 +139,7 @@ public final class VdiRegistry extends DurableStateBehavior<VdiRegistry.Command,
                     keepers.clear();
                     keepers.addAll(c.keepers());
                     publishAll(fresh, s);
-                    return Effect().none();
+                    return Effect().none().thenUnstashAll();
                 })
                 .build();
     }
