@@ -8,7 +8,7 @@ import java.util.function.LongSupplier;
  * changes, and once a minute while it lasts, with how often it came since. One per actor: not thread-safe.
  */
 final class RepeatedFailure {
-    static final Duration EVERY = Duration.ofMinutes(1);
+    private static final Duration EVERY = Duration.ofMinutes(1);
 
     private final LongSupplier nanoTime;
     private String last;
