@@ -228,15 +228,17 @@ public final class NodeStore implements AutoCloseable {
      */
     private void setAside() {
         Path reserve = root.resolve(RESERVE);
+        boolean held = Files.exists(reserve);
         try {
-            if (!Files.exists(reserve) && Files.getFileStore(root).getUsableSpace() >= 2L * RESERVE_BYTES) {
+            if (!held && Files.getFileStore(root).getUsableSpace() >= 2L * RESERVE_BYTES) {
                 // written, not just sized: a sparse file would hold no blocks for the records
                 write(reserve, new byte[RESERVE_BYTES]);
+                held = true;
             }
         } catch (IOException e) {
             log.warn("node store {}: cannot set room aside for the node's records: {}", root, e.toString());
         }
-        objects.keepFree(Files.exists(reserve) ? 0 : RESERVE_BYTES);
+        objects.keepFree(held ? 0 : RESERVE_BYTES);
     }
 
     /** Gives up the reserve, whose room writes of objects then leave free; false if there was none. */
