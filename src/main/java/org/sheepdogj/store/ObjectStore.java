@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.pekko.util.ByteString;
 import org.sheepdogj.protocol.Oid;
@@ -54,6 +55,8 @@ public final class ObjectStore implements AutoCloseable {
     private final Set<Long> unsynced = ConcurrentHashMap.newKeySet();
     /** Free bytes that writes of objects leave to the node's records ({@link NodeStore}); 0 for none. */
     private volatile long keepFree;
+    /** Bytes that writes running now may add, while a floor is kept: the free space does not show them yet. */
+    private final AtomicLong writing = new AtomicLong();
 
     public ObjectStore(Path dir, boolean sync, int openFiles) {
         this.dir = dir;
@@ -144,8 +147,7 @@ public final class ObjectStore implements AutoCloseable {
      * a sync). Not durable: in the page cache until {@link #flush} of its VDI.
      */
     public void write(long oid, long offset, ByteString data, boolean durable) {
-        checkRoom("write", oid, data.size());
-        try (ChannelCache.Handle h = channels.acquire(oid)) {
+        try (Room room = takeRoom("write", oid, data.size()); ChannelCache.Handle h = channels.acquire(oid)) {
             writeFully(h.channel, offset, data);
             long seq = h.wrote();
             if (!sync) {
@@ -165,8 +167,7 @@ public final class ObjectStore implements AutoCloseable {
 
     /** Writes zeros over a range of an existing object. */
     public void zero(long oid, long offset, long length) {
-        checkRoom("zero", oid, length);
-        try (ChannelCache.Handle h = channels.acquire(oid)) {
+        try (Room room = takeRoom("zero", oid, length); ChannelCache.Handle h = channels.acquire(oid)) {
             long pos = offset;
             long end = offset + length;
             while (pos < end) {
@@ -194,12 +195,11 @@ public final class ObjectStore implements AutoCloseable {
 
     /** As {@link #create(long, long, long, ByteString)}; not durable until {@link #flush} when not durable. */
     public void create(long oid, long size, long offset, ByteString data, boolean durable) {
-        checkRoom("create", oid, data.size());
         boolean syncNow = sync && durable;
         Path target = path(oid);
         Path tmp = dir.resolve(Oid.hex(oid) + "." + Long.toHexString(ThreadLocalRandom.current().nextLong())
                 + TMP_SUFFIX);
-        try {
+        try (Room room = takeRoom("create", oid, data.size())) {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                 ch.truncate(0);
                 writeSkippingZeroBlocks(ch, offset, data);
@@ -431,20 +431,37 @@ public final class ObjectStore implements AutoCloseable {
     }
 
     /**
-     * From now on, writes of objects leave at least {@code bytes} of the file system free, as far as writes that run
-     * at once allow (0: no floor). The node keeps room for its records this way while it has none set aside.
+     * From now on, writes of objects leave at least {@code bytes} of the file system free (0: no floor). The node
+     * keeps room for its records this way while it has none set aside.
      */
     void keepFree(long bytes) {
         keepFree = bytes;
     }
 
-    /** A write that would take the room kept free is refused with NO_SPACE before it takes any of it. */
-    private void checkRoom(String what, long oid, long bytes) {
+    /**
+     * A write that would take the room kept free is refused with NO_SPACE before it takes any of it. The room it may
+     * take is held until it returns, so that writes running at once do not each count the same free space.
+     */
+    private Room takeRoom(String what, long oid, long bytes) {
         long floor = keepFree;
-        if (floor > 0 && space().free() < floor + bytes) {
+        if (floor == 0) {
+            return Room.NONE;
+        }
+        long taken = writing.addAndGet(bytes);
+        if (space().free() < floor + taken) {
+            writing.addAndGet(-bytes);
             throw new StoreException(ResultCode.NO_SPACE, String.format("%s %s: the last %d MiB of the disk are kept"
                     + " for the node's records", what, Oid.hex(oid), floor >> 20));
         }
+        return () -> writing.addAndGet(-bytes);
+    }
+
+    /** Room held by a write while it runs. */
+    private interface Room extends AutoCloseable {
+        Room NONE = () -> { };
+
+        @Override
+        void close();
     }
 
     /** The directory of the objects, as MD_INFO shows it. */

@@ -18,7 +18,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ExecutionException;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 import org.apache.pekko.util.ByteString;
 import org.junit.jupiter.api.AfterEach;
@@ -32,7 +31,7 @@ import org.sheepdogj.protocol.ResultCode;
 import org.sheepdogj.protocol.SdNode;
 import org.sheepdogj.testing.NodeProcess;
 import org.sheepdogj.testing.ProcessCluster;
-import org.sheepdogj.testing.Tools;
+import org.sheepdogj.testing.Tmpfs;
 
 /**
  * A node whose disk fills up (its store on a tmpfs of its own, filled to the last byte by another file): writes of
@@ -44,47 +43,27 @@ class FullDiskTest {
 
     @TempDir
     Path dir;
-    private final List<Path> mounts = new ArrayList<>();
+    private final List<Tmpfs> disks = new ArrayList<>();
 
     @AfterEach
     void unmount() {
-        mounts.forEach(m -> Tools.run(asRoot("umount", "-l", m.toString())));
+        disks.forEach(Tmpfs::close);
     }
 
-    private Path mountDisk() {
+    private Tmpfs mountDisk() {
         return mountDisk("disk");
     }
 
-    /** A tmpfs of 48 MiB of the test's own, mounted on {@code dir/name}. */
-    private Path mountDisk(String name) {
-        Path m = dir.resolve(name);
-        try {
-            Files.createDirectories(m);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        Tools.Run mounted = Tools.run(asRoot("mount", "-t", "tmpfs", "-o", "size=48m,mode=1777", "tmpfs",
-                m.toString()));
-        if (mounted.status() != 0) {
-            Tools.unavailable("cannot mount a tmpfs to fill (needs root, or sudo without a password): "
-                    + mounted.output());
-        }
-        mounts.add(m);
-        return m;
-    }
-
-    /** Fills the disk with a file of its own, leaving {@code free} bytes; deleting the file frees the space. */
-    private static Path fill(Path disk, long free) throws IOException {
-        Path pad = disk.resolve("pad");
-        Tools.run("fallocate", "-l", String.valueOf(Files.getFileStore(disk).getUsableSpace() - free),
-                pad.toString()).ok();
-        return pad;
+    private Tmpfs mountDisk(String name) {
+        Tmpfs disk = Tmpfs.mount(dir.resolve(name));
+        disks.add(disk);
+        return disk;
     }
 
     @Test
     void aFullDiskRefusesWithNoSpaceAndWorksAgainOnceSpaceIsFreed() throws Exception {
-        Path disk = mountDisk();
-        try (NodeProcess node = NodeProcess.start(disk.resolve("store"))) {
+        Tmpfs disk = mountDisk();
+        try (NodeProcess node = NodeProcess.start(disk.path().resolve("store"))) {
             byte[] kept = new byte[8 * MIB];
             new Random(11).nextBytes(kept);
             try (SheepdogConnection c = node.connect()) {
@@ -94,7 +73,7 @@ class FullDiskTest {
                     get(h.write(0, ByteString.fromArray(kept)));
                 }
 
-                Path pad = fill(disk, 0);
+                Path pad = disk.fill(0);
                 try (VdiHandle h = get(VdiHandle.open(c, "kept", 0, ""))) {
                     assertNoSpace(() -> get(h.write(16 * MIB, ByteString.fromArray(new byte[4096]))));
                 }
@@ -128,7 +107,7 @@ class FullDiskTest {
     void aNodeJoiningWithAFullDiskRecoversOnceSpaceIsFreed() throws Exception {
         byte[] data = new byte[32 * MIB];
         new Random(13).nextBytes(data);
-        Path disk = mountDisk();
+        Tmpfs disk = mountDisk();
         try (NodeProcess first = NodeProcess.start(dir.resolve("first"), "-z", "1", "-V", "128")) {
             try (SheepdogConnection c = first.connect()) {
                 get(Sheepdog.format(c, 1, 0, 0));
@@ -137,8 +116,8 @@ class FullDiskTest {
                     get(h.write(0, ByteString.fromArray(data)));
                 }
             }
-            Path pad = fill(disk, 2 * MIB);
-            try (NodeProcess joiner = NodeProcess.start(disk.resolve("store"), "-z", "2", "-V", "128", "--join",
+            Path pad = disk.fill(2 * MIB);
+            try (NodeProcess joiner = NodeProcess.start(disk.path().resolve("store"), "-z", "2", "-V", "128", "--join",
                     "127.0.0.1:" + first.clusterPort())) {
                 ProcessCluster.await(Duration.ofSeconds(90), () -> "a failed recovery:\n" + joiner.logTail(20),
                         () -> joiner.logTail(200).contains("cannot recover object"));
@@ -163,15 +142,15 @@ class FullDiskTest {
      */
     @Test
     void aNodeRestartedWithAFullDiskKeepsItsShareOfTheRing() throws Exception {
-        Path firstDisk = mountDisk("first");
-        Path secondDisk = mountDisk("second");
-        try (NodeProcess first = NodeProcess.start(firstDisk.resolve("store"), "-z", "1");
-             NodeProcess second = joinAndFormat(first, secondDisk.resolve("store"))) {
+        Tmpfs firstDisk = mountDisk("first");
+        Tmpfs secondDisk = mountDisk("second");
+        try (NodeProcess first = NodeProcess.start(firstDisk.path().resolve("store"), "-z", "1");
+             NodeProcess second = joinAndFormat(first, secondDisk.path().resolve("store"))) {
             Map<Integer, Integer> shares = vnodes(second);
             assertTrue(shares.get(first.port()) > 64, "disks of one size, shares alike: " + shares);
 
             // what is left is room for the node's records of epochs, not for objects
-            Path pad = fill(firstDisk, MIB);
+            Path pad = firstDisk.fill(MIB);
             first.close();
             ProcessCluster.awaitMembers(List.of(second), Duration.ofSeconds(60));
             first.start();
@@ -189,10 +168,10 @@ class FullDiskTest {
      */
     @Test
     void aNodeWithAFullDiskFollowsTheChangesOfMembership() throws Exception {
-        Path firstDisk = mountDisk("first");
-        try (NodeProcess first = NodeProcess.start(firstDisk.resolve("store"), "-z", "1");
+        Tmpfs firstDisk = mountDisk("first");
+        try (NodeProcess first = NodeProcess.start(firstDisk.path().resolve("store"), "-z", "1");
              NodeProcess second = joinAndFormat(first, dir.resolve("second"))) {
-            Path pad = fill(firstDisk, 0);
+            Path pad = firstDisk.fill(0);
             second.close();
             ProcessCluster.awaitMembers(List.of(first), Duration.ofSeconds(60));
             try (SheepdogConnection c = first.connect()) {
@@ -242,14 +221,6 @@ class FullDiskTest {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    /** The command, through {@code sudo -n} unless the test already runs as root (as .ci/run does). */
-    private static String[] asRoot(String... command) {
-        if ("root".equals(System.getProperty("user.name"))) {
-            return command;
-        }
-        return Stream.concat(Stream.of("sudo", "-n"), Stream.of(command)).toArray(String[]::new);
     }
 
     private interface Call {
