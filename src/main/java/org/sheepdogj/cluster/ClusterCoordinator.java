@@ -185,10 +185,17 @@ public final class ClusterCoordinator extends AbstractBehavior<ClusterCoordinato
         }
     }
 
-    /** Every Up member has a manager we heard from: only then is the membership known. */
+    /**
+     * Every Up member has a manager we heard from and has seen the membership as this node sees it: only then is the
+     * membership known. A member counted here must be one every split-brain resolver counts too: moved Up by the
+     * leader, it was in an epoch before the others had heard, and when the leader died at once the two others, one of
+     * them still Joining to the third, saw a tie and downed themselves (NodeFailureTest, once in CI).
+     */
     private boolean membershipSettled() {
         Set<Address> known = managers.keySet().stream().map(this::addressOf).collect(Collectors.toSet());
-        return !managers.isEmpty() && known.containsAll(membersIn(MemberStatus.up()));
+        Set<Address> up = membersIn(MemberStatus.up());
+        return !managers.isEmpty() && known.containsAll(up)
+                && Cluster.get(getContext().getSystem()).state().getSeenBy().containsAll(up);
     }
 
     /** The addresses of the members whose status is one of {@code statuses}, as this node's Pekko sees them. */
