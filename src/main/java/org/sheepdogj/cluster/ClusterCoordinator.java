@@ -23,6 +23,7 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
+import org.apache.pekko.cluster.ClusterEvent;
 import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.sheepdogj.protocol.ClusterFlags;
@@ -193,16 +194,17 @@ public final class ClusterCoordinator extends AbstractBehavior<ClusterCoordinato
      */
     private boolean membershipSettled() {
         Set<Address> known = managers.keySet().stream().map(this::addressOf).collect(Collectors.toSet());
-        Set<Address> up = membersIn(MemberStatus.up());
-        return !managers.isEmpty() && known.containsAll(up)
-                && Cluster.get(getContext().getSystem()).state().getSeenBy().containsAll(up);
+        // members and seenBy from one snapshot of the state
+        ClusterEvent.CurrentClusterState state = Cluster.get(getContext().getSystem()).state();
+        Set<Address> up = membersIn(state, MemberStatus.up());
+        return !managers.isEmpty() && known.containsAll(up) && state.getSeenBy().containsAll(up);
     }
 
-    /** The addresses of the members whose status is one of {@code statuses}, as this node's Pekko sees them. */
-    private Set<Address> membersIn(MemberStatus... statuses) {
+    /** The addresses of the members whose status is one of {@code statuses} in {@code state}. */
+    private static Set<Address> membersIn(ClusterEvent.CurrentClusterState state, MemberStatus... statuses) {
         Set<MemberStatus> wanted = Set.of(statuses);
         Set<Address> found = new HashSet<>();
-        Cluster.get(getContext().getSystem()).state().getMembers().forEach(m -> {
+        state.getMembers().forEach(m -> {
             if (wanted.contains(m.status())) {
                 found.add(m.address());
             }
@@ -263,7 +265,8 @@ public final class ClusterCoordinator extends AbstractBehavior<ClusterCoordinato
      * survivors of a kill down themselves.
      */
     private List<SdNode> currentMembers() {
-        Set<Address> notYetUp = membersIn(MemberStatus.joining(), MemberStatus.weaklyUp());
+        Set<Address> notYetUp = membersIn(Cluster.get(getContext().getSystem()).state(), MemberStatus.joining(),
+                MemberStatus.weaklyUp());
         return managers.entrySet().stream().filter(e -> !notYetUp.contains(addressOf(e.getKey())))
                 .map(e -> e.getValue().self()).sorted().toList();
     }
